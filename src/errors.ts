@@ -1,0 +1,40 @@
+/**
+ * The small error vocabulary of kite-chat. An expected failure is a CliError: the CLI prints its one-line
+ * message (no stack) and exits with its code, as CONTRACT.md's exit-code table says. Anything else is a bug (exit 1).
+ */
+
+export class CliError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flag, missing value, bad number or URL, missing API key. */
+export class ConfigError extends CliError {
+  override readonly exitCode = 2;
+}
+
+/** A login was needed and did not complete within --login-timeout. */
+export class LoginRequiredError extends CliError {
+  override readonly exitCode = 3;
+}
+
+/** The MCP server is unreachable, refused the connection, or broke the protocol. */
+export class McpConnectError extends CliError {
+  override readonly exitCode = 4;
+}
+
+/** The model API failed (bad key, quota, unreachable) after retries. */
+export class ModelApiError extends CliError {
+  override readonly exitCode = 5;
+}
+
+/** The user pressed Ctrl-C. */
+export class InterruptedError extends CliError {
+  override readonly exitCode = 130;
+  constructor(message = 'Interrupted.') {
+    super(message);
+  }
+}
