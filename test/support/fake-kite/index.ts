@@ -1,0 +1,159 @@
+/**
+ * A faithful fake of Zerodha's hosted Kite MCP server (v0.3.1, kite/SERVER.md) on 127.0.0.1: Streamable HTTP at
+ * /mcp, legacy SSE at /sse + /message, the login page and callback, the 22 tools of kite/tools.json answering with
+ * kite/mocks data. Built on the MCP SDK's own server classes behind a node:http layer that reproduces the Go
+ * server's HTTP quirks. Tests get a request log, fault switches and login hooks; `npm run sandbox` runs it by hand.
+ */
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createFaults, createHangRelease, type FakeKiteFaults } from './faults.js';
+import { goError, type RequestFacts } from './http-replies.js';
+import { callback, loginLink, loginPage, statusPage } from './login-pages.js';
+import { MOCKS } from './mock-data.js';
+import { createSessionRegistry, createSessionSigner, DEFAULT_SESSION_LIFETIME_MS } from './sessions.js';
+import { createSseEndpoint, DEFAULT_PING_INTERVAL_MS } from './sse.js';
+import { createStreamableHttpEndpoint } from './streamable-http.js';
+import { createToolRunner } from './tools.js';
+
+export type { FakeKiteFaults } from './faults.js';
+
+/** The paths the MCP faults (`httpStatus`) apply to; the login pages keep working. */
+const MCP_PATHS = new Set(['/mcp', '/sse', '/message']);
+
+export interface FakeKiteOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The MCP session lifetime, 12 h by default (kc/session.go); after it, /mcp answers 404 `Session terminated`. */
+  sessionLifetimeMs?: number;
+  /** How often the SSE transport pings the client; 10 000 ms by default. */
+  pingIntervalMs?: number;
+  /** Extra or overriding last prices for get_ltp / get_quotes / get_ohlc, keyed `EXCH:SYMBOL`. */
+  ltp?: Record<string, number>;
+  /** Every new MCP session starts logged in, as if the browser login had already happened. */
+  autoLogin?: boolean;
+}
+
+export interface FakeKiteRequest {
+  time: number;
+  transport: 'sse' | 'streamable-http' | 'http';
+  httpMethod: string;
+  /** The URL path without its query. */
+  path: string;
+  /** Set once the status line is sent (a hung call has none). */
+  status?: number;
+  rpcMethod?: string;
+  tool?: string;
+  arguments?: Record<string, unknown>;
+  sessionId?: string;
+}
+
+export interface FakeKite {
+  readonly origin: string;
+  readonly sseUrl: string;
+  readonly mcpUrl: string;
+  /** Every HTTP request and the JSON-RPC call it carried, in arrival order. */
+  readonly requests: FakeKiteRequest[];
+  /** Mutable switches, read on every request. */
+  readonly faults: FakeKiteFaults;
+  /** The signed link the login tool would give for this session. */
+  loginLinkFor(sessionId: string): string;
+  /** What the browser callback does, for tests that skip the page; throws if the session is not live. */
+  completeLogin(sessionId: string): void;
+  isLoggedIn(sessionId: string): boolean;
+  /** Kite's daily token expiry (all sessions when no id is given): tools answer `Failed to …` until a new login. */
+  expireLogin(sessionId?: string): void;
+  /** The lifetime ends now: /mcp answers 404 `Session terminated`; an SSE session's stream is closed. */
+  expireSession(sessionId: string): void;
+  /** Destroys every open socket, SSE streams included. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeKite(options: FakeKiteOptions = {}): Promise<FakeKite> {
+  const requests: FakeKiteRequest[] = [];
+  const faults = createFaults();
+  const hangs = createHangRelease();
+  const registry = createSessionRegistry({ lifetimeMs: options.sessionLifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS, autoLogin: options.autoLogin === true });
+  const signer = createSessionSigner();
+  let origin = '';
+  const loginLinkFor = (sessionId: string) => loginLink(origin, signer.sign(sessionId));
+  const runTool = createToolRunner({ registry, faults, hangs, ltp: options.ltp ?? {}, loginLinkFor });
+  const streamable = createStreamableHttpEndpoint({ registry, runTool, faults });
+  const sse = createSseEndpoint({ registry, runTool, faults, pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS });
+  const pages = { registry, signer, userName: MOCKS.profile.user_name, userId: String(MOCKS.profile['user_id']) };
+  const sockets = new Set<Socket>();
+
+  async function route(request: IncomingMessage, response: ServerResponse, entry: FakeKiteRequest): Promise<void> {
+    const annotate = (facts: RequestFacts) => void Object.assign(entry, facts);
+    if (MCP_PATHS.has(entry.path) && faults.httpStatus !== undefined) {
+      return goError(response, faults.httpStatus, STATUS_CODES[faults.httpStatus] ?? 'Injected failure');
+    }
+    switch (entry.path) {
+      case '/mcp': return streamable.handle(request, response, annotate);
+      case '/sse': return sse.stream(request, response, annotate);
+      case '/message': return sse.message(request, response, annotate);
+      case '/connect/login': return loginPage(request, response, pages);
+      case '/callback': return callback(request, response, pages);
+      case '/': return statusPage(response);
+      default: return goError(response, 404, 'Not Found'); // so /.well-known/* is 404 too: no OAuth in v0.3.1
+    }
+  }
+
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const entry: FakeKiteRequest = { time: Date.now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path };
+    requests.push(entry);
+    const settle = () => {
+      if (response.headersSent) entry.status = response.statusCode;
+    };
+    response.once('finish', settle).once('close', settle);
+    route(request, response, entry).then(settle, (error: unknown) => {
+      if (!response.headersSent) goError(response, 500, `fake-kite: ${error instanceof Error ? error.message : String(error)}`);
+      else response.destroy();
+      settle();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const dropConnections = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+
+  return {
+    origin,
+    sseUrl: `${origin}/sse`,
+    mcpUrl: `${origin}/mcp`,
+    requests,
+    faults,
+    loginLinkFor,
+    completeLogin(sessionId) {
+      if (!registry.completeLogin(sessionId)) throw new Error(`fake-kite: no live MCP session ${sessionId} to log in`);
+    },
+    isLoggedIn: (sessionId) => registry.isLoggedIn(sessionId),
+    expireLogin: (sessionId) => registry.expireLogin(sessionId),
+    expireSession(sessionId) {
+      if (!sse.end(sessionId)) registry.terminate(sessionId);
+    },
+    dropConnections,
+    async close() {
+      await sse.endAll();
+      dropConnections();
+      hangs.releaseAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function transportOf(path: string): FakeKiteRequest['transport'] {
+  if (path === '/mcp') return 'streamable-http';
+  if (path === '/sse' || path === '/message') return 'sse';
+  return 'http';
+}
