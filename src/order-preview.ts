@@ -1,0 +1,393 @@
+/**
+ * The pre-trade preview for --trading (PEERS.md R4): one write call described in full, with the values Kite MCP
+ * will actually use, an estimated value, and the phrase the user must type back. Kite MCP coerces arguments
+ * silently (text where a number belongs becomes 0, or 1 for quantity; mcp/common.go SafeAssert*), so every such
+ * mismatch is listed as a problem and checkOrderValue refuses the call. Pure: look-ups are write-gate.ts's job.
+ */
+import {
+  canonicalJson,
+  changed,
+  count,
+  existingOrderText,
+  field,
+  gttFields,
+  kept,
+  money,
+  orderFields,
+  orderTitle,
+  readArguments,
+  rupees,
+  sameRecord,
+  show,
+  type ArgumentReader,
+} from './order-fields.js';
+
+/** ₹50,000: a real delivery order for a retail account, yet a model's mistake of that size is survivable. */
+export const DEFAULT_MAX_ORDER_VALUE_RUPEES = 50_000;
+/** Kite counts quantity in shares or units here; on MCX and CDS it counts lots, which we cannot value. */
+const UNIT_QUANTITY_EXCHANGES = new Set(['NSE', 'BSE', 'NFO', 'BFO']);
+/** Exchange and symbol for get_ltp: plain capitals and digits only, so a crafted symbol never reaches a look-up. */
+const INSTRUMENT_PATTERN = /^[A-Z]{2,6}:[A-Z0-9][A-Z0-9&_.-]*$/;
+const ORDER_NOT_FOUND = "not found among today's orders; symbol and side unknown";
+const GTT_NOT_FOUND = 'not found among the active GTTs; its terms are unknown';
+
+export interface OrderPreview {
+  /** One line, e.g. "BUY 10 × NSE:INFY (CNC, LIMIT ₹1,500.00)". */
+  title: string;
+  /** Every argument, one per line, with the value Kite MCP will use. No line contains a newline or control. */
+  lines: string[];
+  /** What the user must type back: "<SYMBOL> <QUANTITY>" (e.g. "INFY 10"), else e.g. "CANCEL <order_id>". */
+  confirmPhrase: string;
+  estimatedValueRupees: number | undefined;
+  /** "NSE:INFY": whose last price (get_ltp) would let the value be estimated. */
+  instrument: string | undefined;
+  /** Whether the call can buy or sell, so that checkOrderValue needs a value to let it through. */
+  valueRequired: boolean;
+  /** How the value was estimated, or why it could not be (also among `lines`). */
+  valueNote: string;
+  /** Arguments Kite MCP would read differently from what they say, or that are missing: each refuses the call. */
+  problems: string[];
+}
+
+export interface PreviewContext {
+  ltp?: number | undefined;
+  /** For modify/cancel: the order as get_orders shows it; for GTT modify/delete: the GTT as get_gtts shows it. */
+  existingOrder?: Record<string, unknown> | undefined;
+}
+
+type Describer = (args: Record<string, unknown>, context: PreviewContext) => OrderPreview;
+
+const DESCRIBERS: Readonly<Record<string, Describer>> = {
+  place_order: describePlaceOrder,
+  modify_order: describeModifyOrder,
+  cancel_order: describeCancelOrder,
+  place_gtt_order: (args, context) => describeGtt('place', args, context),
+  modify_gtt_order: (args, context) => describeGtt('modify', args, context),
+  delete_gtt_order: describeDeleteGtt,
+};
+
+/** The next server's mode tools (SERVER.md §6) take the v0.3 arguments plus `mode`; best effort until it ships. */
+const MODE_DESCRIBERS: Readonly<Record<string, string>> = {
+  'orders place': 'place_order',
+  'orders modify': 'modify_order',
+  'orders cancel': 'cancel_order',
+  'gtt place': 'place_gtt_order',
+  'gtt modify': 'modify_gtt_order',
+  'gtt delete': 'delete_gtt_order',
+};
+
+/** Mode tools that move no money: the user still confirms them, but no value is needed. */
+const NO_VALUE_TOOLS = new Set(['alerts', 'session']);
+
+export function describeWriteCall(
+  toolName: string,
+  args: Record<string, unknown>,
+  context: PreviewContext,
+): OrderPreview {
+  const mode = typeof args['mode'] === 'string' ? args['mode'] : undefined;
+  const alias = mode === undefined ? undefined : MODE_DESCRIBERS[`${toolName} ${mode}`];
+  if (alias !== undefined) {
+    const { mode: _mode, ...rest } = args;
+    const preview = (DESCRIBERS[alias] as Describer)(rest, context);
+    return { ...preview, lines: [field('Tool', `${toolName} (mode ${mode})`), ...preview.lines] };
+  }
+  const describe = Object.hasOwn(DESCRIBERS, toolName) ? DESCRIBERS[toolName] : undefined;
+  return describe === undefined ? describeOtherCall(toolName, args, mode) : describe(args, context);
+}
+
+/**
+ * Refuses a call whose arguments have problems, that is estimated above the cap, or that can trade but could not be
+ * valued (a MARKET order without a last price, anything on MCX): a cap that an unknown value slips past is no cap.
+ * `refusal` names the refusalText reason that fits.
+ */
+export function checkOrderValue(
+  preview: OrderPreview,
+  maxOrderValueRupees: number,
+): { ok: true } | { ok: false; reason: string; refusal: 'over-cap' | 'invalid-arguments' } {
+  if (preview.problems.length > 0) {
+    const reason = `The arguments need fixing first: ${preview.problems.join(' ')}`;
+    return { ok: false, reason, refusal: 'invalid-arguments' };
+  }
+  if (!preview.valueRequired) return { ok: true };
+  const limit = rupees(maxOrderValueRupees);
+  const value = preview.estimatedValueRupees;
+  if (value === undefined) {
+    const reason = `Its value could not be estimated (${preview.valueNote}), so the ${limit} limit cannot be checked.`;
+    return { ok: false, reason, refusal: 'over-cap' };
+  }
+  if (value > maxOrderValueRupees) {
+    return {
+      ok: false,
+      reason: `Its estimated value ${rupees(value)} (${preview.valueNote}) is above the ${limit} limit per order; ` +
+        'the user can raise it with KITE_CHAT_MAX_ORDER_VALUE.',
+      refusal: 'over-cap',
+    };
+  }
+  return { ok: true };
+}
+
+/** The typed phrase, compared without regard to case and spacing. "y" and "yes" never confirm anything. */
+export function isConfirmation(typed: string, preview: OrderPreview): boolean {
+  if (preview.problems.length > 0) return false;
+  const normalize = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
+  const expected = normalize(preview.confirmPhrase);
+  return expected !== '' && normalize(typed) === expected;
+}
+
+/** The same tool with the same arguments, whatever their key order: for the 30 s duplicate window. */
+export function orderFingerprint(toolName: string, args: Record<string, unknown>): string {
+  return `${toolName} ${canonicalJson(args)}`;
+}
+
+type Estimate = { value: number | undefined; note: string };
+
+function describePlaceOrder(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
+  const read = readArguments(args);
+  const variety = read.text('variety', { fallback: 'regular', required: true });
+  const exchange = read.text('exchange', { fallback: 'NSE', required: true });
+  const symbol = read.symbol('tradingsymbol');
+  const side = read.text('transaction_type', { required: true });
+  const quantity = read.quantity('quantity', 'quantity is missing.');
+  const product = read.text('product', { required: true });
+  const orderType = read.text('order_type', { required: true });
+  const price = read.number('price');
+  const trigger = read.number('trigger_price');
+  const validity = read.text('validity');
+  const validityMinutes = read.number('validity_ttl', { whole: true });
+  const disclosed = read.number('disclosed_quantity', { whole: true });
+  const icebergLegs = read.number('iceberg_legs', { whole: true });
+  const icebergQuantity = read.number('iceberg_quantity', { whole: true });
+  const tag = read.text('tag');
+  const limit = usesLimitPrice(orderType) ? price : 0;
+  return build(read, {
+    title: orderTitle({ side, quantity, exchange, symbol, product, orderType, price, trigger }),
+    lines: [
+      field('Action', 'place a new order'),
+      field('Exchange', show(exchange)),
+      field('Symbol', show(symbol)),
+      field('Side', show(side)),
+      field('Quantity', String(quantity)),
+      field('Product', show(product)),
+      field('Order type', show(orderType)),
+      field('Price', money(price)),
+      field('Trigger price', money(trigger)),
+      field('Validity', validity === '' ? '(not set)' : show(validity)),
+      field('Validity minutes', count(validityMinutes)),
+      field('Disclosed quantity', count(disclosed)),
+      field('Iceberg', icebergLegs > 0 ? `${icebergLegs} legs of ${icebergQuantity}` : '(not set)'),
+      field('Variety', show(variety)),
+      field('Tag', tag === '' ? '(not set)' : show(tag)),
+    ],
+    confirmPhrase: `${symbol} ${quantity}`,
+    estimate: estimateValue(exchange, quantity, { limit, trigger, ltp: context.ltp }),
+    instrument: instrumentOf(exchange, symbol),
+  });
+}
+
+function describeModifyOrder(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
+  const read = readArguments(args);
+  const variety = read.text('variety', { fallback: 'regular', required: true });
+  const orderId = read.text('order_id', { required: true });
+  const quantity = read.quantity('quantity', 'quantity is missing, and Kite MCP would then change the order to 1: ' +
+    'send the quantity the order should have, even if it stays the same.');
+  const price = read.number('price');
+  const orderType = read.text('order_type', { required: true });
+  const trigger = read.number('trigger_price');
+  const validity = read.text('validity');
+  const disclosed = read.number('disclosed_quantity', { whole: true });
+  const old = orderFields(sameRecord(context.existingOrder, 'order_id', orderId));
+  // Kite MCP leaves a zero price, trigger or disclosed quantity and an empty validity out of the request
+  // (gokiteconnect `omitempty`), so Kite keeps the order's current value for each of those.
+  const newPrice = price > 0 ? price : old.price ?? 0;
+  const newTrigger = trigger > 0 ? trigger : old.trigger ?? 0;
+  const limit = usesLimitPrice(orderType) ? newPrice : 0;
+  const found = old.symbol !== undefined && old.exchange !== undefined;
+  const order = found ? { ...old, quantity, orderType, price: newPrice, trigger: newTrigger } : undefined;
+  return build(read, {
+    title: `MODIFY order ${show(orderId)}: ` +
+      (order === undefined ? `quantity ${quantity}, ${show(orderType)}` : orderTitle(order)),
+    lines: [
+      field('Action', `modify order ${show(orderId)}`),
+      field('Order now', found ? existingOrderText(old) : ORDER_NOT_FOUND),
+      field('Quantity', changed(old.quantity, quantity, String)),
+      field('Order type', changed(old.orderType, orderType, show)),
+      field('Price', price > 0 ? changed(old.price, price, money) : kept(old.price, money)),
+      field('Trigger price', trigger > 0 ? changed(old.trigger, trigger, money) : kept(old.trigger, money)),
+      field('Validity', validity !== '' ? changed(old.validity, validity, show) : kept(old.validity, show)),
+      field('Disclosed quantity', disclosed > 0 ? changed(old.disclosed, disclosed, count) : kept(old.disclosed, count)),
+      field('Variety', show(variety)),
+    ],
+    confirmPhrase: found ? `${old.symbol} ${quantity}` : `MODIFY ${orderId}`,
+    estimate: found
+      ? estimateValue(old.exchange ?? '', quantity, { limit, trigger: newTrigger, ltp: context.ltp })
+      : { value: undefined, note: 'the order was not found, so what it trades is unknown' },
+    instrument: instrumentOf(old.exchange ?? '', old.symbol ?? ''),
+  });
+}
+
+function describeCancelOrder(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
+  const read = readArguments(args);
+  const variety = read.text('variety', { fallback: 'regular', required: true });
+  const orderId = read.text('order_id', { required: true });
+  const old = orderFields(sameRecord(context.existingOrder, 'order_id', orderId));
+  const found = old.symbol !== undefined && old.quantity !== undefined;
+  return build(read, {
+    title: `CANCEL order ${show(orderId)}${found ? `: ${existingOrderText(old)}` : ''}`,
+    lines: [
+      field('Action', `cancel order ${show(orderId)}`),
+      field('Order now', found ? existingOrderText(old) : ORDER_NOT_FOUND),
+      field('Variety', show(variety)),
+    ],
+    confirmPhrase: found ? `${old.symbol} ${old.quantity}` : `CANCEL ${orderId}`,
+  });
+}
+
+/** place_gtt_order and modify_gtt_order: one trigger, or two legs of which only one can execute. */
+function describeGtt(action: 'place' | 'modify', args: Record<string, unknown>, context: PreviewContext): OrderPreview {
+  const read = readArguments(args);
+  const triggerId = action === 'modify' ? read.number('trigger_id', { whole: true, required: true }) : 0;
+  const exchange = read.text('exchange', { fallback: 'NSE', required: true });
+  const symbol = read.symbol('tradingsymbol');
+  const lastPrice = read.number('last_price', { required: true });
+  const side = read.text('transaction_type', { required: true });
+  const product = action === 'place' ? read.text('product', { required: true }) : undefined;
+  const triggerType = read.text('trigger_type', { required: true });
+  const prefixes = triggerType === 'single' ? [''] : triggerType === 'two-leg' ? ['upper_', 'lower_'] : [];
+  if (triggerType !== '' && prefixes.length === 0) {
+    read.problems.push(`trigger_type must be single or two-leg, not ${show(triggerType)}.`);
+  }
+  const legs = prefixes.map((prefix) => ({
+    name: prefix === '' ? 'Trigger' : prefix === 'upper_' ? 'Upper leg' : 'Lower leg',
+    trigger: read.number(`${prefix}trigger_value`, { required: true }),
+    quantity: read.quantity(`${prefix}quantity`, `${prefix}quantity is missing.`),
+    limit: read.number(`${prefix}limit_price`, { required: true }),
+  }));
+  const legTexts = legs.map((leg) => `${leg.quantity} × trigger ${money(leg.trigger)}, LIMIT ${money(leg.limit)}`);
+  const ltp = context.ltp ?? (lastPrice > 0 ? lastPrice : undefined);
+  const existing = action === 'modify' ? gttFields(sameRecord(context.existingOrder, 'id', triggerId)) : undefined;
+  const quantity = Math.max(0, ...legs.map((leg) => leg.quantity));
+  const heading = action === 'place' ? 'GTT' : `MODIFY GTT ${triggerId}:`;
+  const legsText = legs.length > 1
+    ? legs.map((leg, index) => `${leg.name.toLowerCase()} ${legTexts[index]}`).join('; ')
+    : legTexts[0] ?? 'no trigger';
+  const terms = product === undefined ? legsText : `${show(product)}, ${legsText}`;
+  return build(read, {
+    title: `${heading} ${show(side)} ${show(exchange)}:${show(symbol)} (${terms})`,
+    lines: [
+      field('Action', action === 'place' ? 'place a new GTT' : `modify GTT ${triggerId}`),
+      ...(existing === undefined ? [] : [field('GTT now', existing.text ?? GTT_NOT_FOUND)]),
+      field('Exchange', show(exchange)),
+      field('Symbol', show(symbol)),
+      field('Side', show(side)),
+      ...(product === undefined ? [] : [field('Product', show(product))]),
+      field('Trigger type', show(triggerType)),
+      ...legs.map((leg, index) => field(leg.name, legTexts[index] ?? '')),
+      field('Last price (model)', money(lastPrice)),
+    ],
+    confirmPhrase: `${symbol} ${quantity}`,
+    estimate: largestEstimate(legs.map((leg) => estimateValue(exchange, leg.quantity, { ...leg, ltp }))),
+    instrument: instrumentOf(exchange, symbol),
+  });
+}
+
+function describeDeleteGtt(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
+  const read = readArguments(args);
+  const triggerId = read.number('trigger_id', { whole: true, required: true });
+  const existing = gttFields(sameRecord(context.existingOrder, 'id', triggerId));
+  const found = existing.symbol !== undefined && existing.quantity !== undefined;
+  return build(read, {
+    title: `DELETE GTT ${triggerId}${existing.text === undefined ? '' : `: ${existing.text}`}`,
+    lines: [field('Action', `delete GTT ${triggerId}`), field('GTT now', existing.text ?? GTT_NOT_FOUND)],
+    confirmPhrase: found ? `${existing.symbol} ${existing.quantity}` : `DELETE ${triggerId}`,
+  });
+}
+
+/** Any other write: every argument as sent. A tool we do not know may move money, so it needs a value we lack. */
+function describeOtherCall(toolName: string, args: Record<string, unknown>, mode: string | undefined): OrderPreview {
+  const read = readArguments(args);
+  const name = mode === undefined ? toolName : `${toolName} ${mode}`;
+  return build(read, {
+    title: `${show(name)} with ${Object.keys(args).length} argument(s)`,
+    lines: [field('Tool', show(toolName))],
+    confirmPhrase: mode === undefined ? `RUN ${toolName}` : name,
+    ...(NO_VALUE_TOOLS.has(toolName)
+      ? {}
+      : { estimate: { value: undefined, note: `kite-chat does not know what ${show(toolName)} buys or sells` } }),
+  });
+}
+
+interface PreviewParts {
+  title: string;
+  lines: string[];
+  confirmPhrase: string;
+  /** Present for a call that can buy or sell: it then needs a known value to pass checkOrderValue. */
+  estimate?: Estimate;
+  instrument?: string | undefined;
+}
+
+/** Completes a preview: the arguments nobody read are listed, and the confirm phrase must be plain to type. */
+function build(read: ArgumentReader, parts: PreviewParts): OrderPreview {
+  const { estimate } = parts;
+  const valueLine = estimate === undefined ? [] : [field('Estimated value', valueText(estimate))];
+  const confirmPhrase = parts.confirmPhrase.toUpperCase();
+  // A symbol or id from the server could hold anything; a phrase nobody can read is never asked for.
+  if (read.problems.length === 0 && !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(confirmPhrase)) {
+    read.problems.push(`The confirmation phrase ${show(confirmPhrase, { quoted: true })} is not plain text.`);
+  }
+  return {
+    title: parts.title,
+    lines: [...parts.lines, ...read.unreadLines(), ...valueLine],
+    confirmPhrase,
+    estimatedValueRupees: estimate?.value,
+    instrument: parts.instrument,
+    valueRequired: estimate !== undefined,
+    valueNote: estimate?.note ?? 'buys and sells nothing',
+    problems: read.problems,
+  };
+}
+
+/**
+ * quantity × price: the limit price when the order has one (LIMIT, SL, GTT legs), else the larger of the trigger
+ * price and the last traded price, which errs high for a buy that fills at market once triggered.
+ */
+function estimateValue(
+  exchange: string,
+  quantity: number,
+  prices: { limit: number; trigger: number; ltp: number | undefined },
+): Estimate {
+  if (!UNIT_QUANTITY_EXCHANGES.has(exchange)) {
+    return { value: undefined, note: `quantity on ${show(exchange)} may count lots rather than units` };
+  }
+  if (!(quantity > 0)) return { value: undefined, note: 'there is no valid quantity' };
+  const ltp = prices.ltp !== undefined && Number.isFinite(prices.ltp) && prices.ltp > 0 ? prices.ltp : 0;
+  const [basis, name] =
+    prices.limit > 0 ? [prices.limit, 'limit price']
+    : prices.trigger > ltp ? [prices.trigger, 'trigger price']
+    : [ltp, 'last traded price'];
+  if (basis > 0) return { value: quantity * basis, note: `${quantity} × ${name} ${rupees(basis)}` };
+  return { value: undefined, note: 'there is no limit price and the last traded price is not known' };
+}
+
+/** Of several legs only one executes: the largest is the value, and one unknown leg makes the whole unknown. */
+function largestEstimate(estimates: Estimate[]): Estimate {
+  const unknown = estimates.find((estimate) => estimate.value === undefined);
+  if (unknown !== undefined) return unknown;
+  if (estimates.length === 0) return { value: undefined, note: 'there is no trigger' };
+  return estimates.reduce((largest, next) => ((next.value ?? 0) > (largest.value ?? 0) ? next : largest));
+}
+
+function valueText(estimate: Estimate): string {
+  return estimate.value === undefined
+    ? `could not be estimated: ${estimate.note}`
+    : `about ${rupees(estimate.value)} (${estimate.note})`;
+}
+
+function usesLimitPrice(orderType: string): boolean {
+  return orderType === 'LIMIT' || orderType === 'SL';
+}
+
+
+function instrumentOf(exchange: string, symbol: string): string | undefined {
+  const instrument = `${exchange}:${symbol}`;
+  return INSTRUMENT_PATTERN.test(instrument) ? instrument : undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * Keeps secrets out of logs, transcripts and error messages (PEERS.md R8, R10): the values we know (API keys,
+ * session ids, tokens) and the shapes we can recognise (Kite MCP session ids, signed login parameters, bearer
+ * tokens, OpenAI keys, session headers). Pure: text in, text out. Used before anything is written or shown.
+ */
+
+/** What a secret becomes; the patterns below also recognise it, so redacting twice changes nothing. */
+const REDACTED = '[redacted]';
+/** Shorter "secrets" would blank out ordinary words and numbers all over a log, and guess nothing worth hiding. */
+const MIN_SECRET_LENGTH = 6;
+
+/** A value after `key=` up to its end in a query string, header or prose; a redaction already inside it is absorbed. */
+const VALUE = String.raw`(?:\[redacted\]|[^\s&"'<>()[\]{},;])+`;
+/** Keys whose values are credentials wherever they appear (query strings, form bodies, JSON). */
+const SECRET_KEYS = String.raw`session_?id|request_token|redirect_params|access_token|refresh_token`;
+
+/** Each pattern keeps its first group (the key, or nothing) and replaces the rest with [redacted]. */
+const PATTERNS: readonly RegExp[] = [
+  // The kitemcp-<uuid4> ids of Kite's Streamable HTTP sessions (SERVER.md §1), wherever they appear.
+  /()kitemcp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+  // key=value and key%3Dvalue: the SSE sessionId, the signed session_id inside login links (query-escaped there),
+  // Kite's request_token and redirect_params, OAuth tokens.
+  new RegExp(String.raw`(\b(?:${SECRET_KEYS})(?:=|%3D))${VALUE}`, 'gi'),
+  // The same keys as JSON fields, plus a JSON Mcp-Session-Id header and API keys.
+  new RegExp(String.raw`("(?:${SECRET_KEYS}|mcp-session-id|api_?key)"\s*:\s*")[^"]+`, 'gi'),
+  // The Mcp-Session-Id header as an HTTP header line.
+  new RegExp(String.raw`(\bMcp-Session-Id\s*:\s*)${VALUE}`, 'gi'),
+  // Authorization: Bearer <token> (RFC 6750 token characters).
+  /(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/g,
+  // OpenAI-style secret keys: sk-…, sk-proj-…
+  /()\bsk-[A-Za-z0-9_-]{16,}/g,
+];
+
+/** A function that redacts the given secret values and every pattern above. */
+export function createRedactor(secrets: { values?: readonly string[] }): (text: string) => string {
+  const literals = [...new Set((secrets.values ?? []).flatMap(withEncodings))]
+    .filter((value) => value.length >= MIN_SECRET_LENGTH)
+    .sort((left, right) => right.length - left.length); // a longer secret may contain a shorter one
+  const literalPattern = literals.length === 0 ? undefined : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  return (text) => {
+    let redacted = literalPattern === undefined ? text : text.replace(literalPattern, REDACTED);
+    for (const pattern of PATTERNS) redacted = redacted.replace(pattern, (_match, key: string) => `${key}${REDACTED}`);
+    return redacted;
+  };
+}
+
+/** Scheme, host and path of a link; its query (where Kite's signed session lives) and fragment become `?…`. */
+export function redactLink(url: string): string {
+  if (!URL.canParse(url)) return cutAtQuery(url);
+  const parsed = new URL(url);
+  const authority = parsed.host === '' ? '' : `//${parsed.host}`; // userinfo is dropped on purpose
+  const base = `${parsed.protocol}${authority}${parsed.pathname}`;
+  return parsed.search === '' && parsed.hash === '' ? base : `${base}?…`;
+}
+
+function cutAtQuery(text: string): string {
+  const cut = text.search(/[?#]/);
+  return cut === -1 ? text : `${text.slice(0, cut)}?…`;
+}
+
+/** A secret as it appears raw, and as it appears inside a URL (session ids travel query-escaped in login links). */
+function withEncodings(value: string): string[] {
+  const encoded = encodeURIComponent(value);
+  return encoded === value ? [value] : [value, encoded];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
