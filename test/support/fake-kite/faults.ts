@@ -17,10 +17,12 @@ export interface FakeKiteFaults {
   garbage?: boolean;
   /** Replace the holdings data, e.g. with a prompt-injection instrument name. */
   holdingsOverride?: unknown[];
+  /** Read-only counters: tool calls waiting out a delay or hang now, and the most there ever were at once. */
+  readonly load: { inFlight: number; peakInFlight: number };
 }
 
 export function createFaults(): FakeKiteFaults {
-  return { toolDelayMs: {}, hangTools: new Set(), largePortfolio: 0 };
+  return { toolDelayMs: {}, hangTools: new Set(), largePortfolio: 0, load: { inFlight: 0, peakInFlight: 0 } };
 }
 
 /** Holds hung tool calls so close() can let them go instead of leaving promises pending forever. */
@@ -50,6 +52,16 @@ export function createHangRelease(): HangRelease {
 
 /** Waits out the delay and the hang a test asked for; resolves early when the call is cancelled. */
 export async function applyToolFaults(faults: FakeKiteFaults, hangs: HangRelease, tool: string, signal: AbortSignal | undefined): Promise<void> {
+  faults.load.inFlight += 1;
+  faults.load.peakInFlight = Math.max(faults.load.peakInFlight, faults.load.inFlight);
+  try {
+    await waitOutFaults(faults, hangs, tool, signal);
+  } finally {
+    faults.load.inFlight -= 1;
+  }
+}
+
+async function waitOutFaults(faults: FakeKiteFaults, hangs: HangRelease, tool: string, signal: AbortSignal | undefined): Promise<void> {
   const delay = faults.toolDelayMs[tool];
   if (delay !== undefined && delay > 0) {
     await new Promise<void>((resolve) => {

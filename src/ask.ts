@@ -1,0 +1,95 @@
+/**
+ * `kite-chat --ask "QUESTION"`: one question for scripts. The answer alone goes to stdout (or one JSON object with
+ * --json, CONTRACT.md's shape), tool lines and the login link to stderr; write tools are never offered or run.
+ * Failures surface as CliErrors whose exit codes the CLI returns.
+ */
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { runTurn, type TurnResult } from './agent.js';
+import { InterruptedError, type CliError } from './errors.js';
+import type { Complete } from './openai-model.js';
+import type { Runtime } from './runtime.js';
+import { createToolExecutor } from './tool-executor.js';
+import { createEventRenderer, createLoginScreen } from './turn-view.js';
+import type { Ui } from './ui.js';
+
+export interface AskDeps {
+  runtime: Runtime;
+  complete: Complete;
+  model: string;
+  ui: Ui;
+  /** Writes the JSON object to stdout (--json). */
+  writeJson: (text: string) => void;
+  /** Aborts on Ctrl-C. */
+  interrupt: AbortSignal;
+}
+
+export async function runAsk(question: string, deps: AskDeps): Promise<number> {
+  const { runtime, ui } = deps;
+  const { config } = runtime;
+  const turn = new AbortController();
+  let fatal: CliError | undefined;
+  const stopOnInterrupt = () => turn.abort();
+  deps.interrupt.addEventListener('abort', stopOnInterrupt, { once: true });
+  const { callTool } = createToolExecutor({
+    connection: runtime.connection,
+    catalog: runtime.catalog,
+    classes: runtime.classes,
+    mode: 'ask',
+    trading: false,
+    confirmWrite: undefined,
+    login: {
+      openLink: runtime.openLink,
+      screen: createLoginScreen(ui, { qr: false }),
+      waitForEnter: undefined,
+      timeoutMs: config.loginTimeoutSeconds * 1000,
+    },
+    serverUrl: config.url,
+    toolTimeoutMs: config.toolTimeoutSeconds * 1000,
+    onFatal: (error) => {
+      fatal ??= error;
+      turn.abort();
+    },
+    onAudit: (entry) => runtime.audit({ mode: 'ask', ...entry }),
+  });
+  const messages: ChatCompletionMessageParam[] = [
+    { role: 'system', content: runtime.systemPrompt },
+    { role: 'user', content: question },
+  ];
+  const render = createEventRenderer(ui, { streamAnswer: !config.json });
+  let result: TurnResult;
+  try {
+    result = await runTurn({
+      complete: deps.complete,
+      callTool,
+      tools: runtime.offered('ask'),
+      messages,
+      onEvent: render,
+      signal: turn.signal,
+      maxRounds: config.maxRounds,
+    });
+  } catch (error) {
+    if (fatal !== undefined) throw fatal;
+    if (deps.interrupt.aborted) throw new InterruptedError();
+    throw error;
+  } finally {
+    deps.interrupt.removeEventListener('abort', stopOnInterrupt);
+    ui.endAnswer();
+  }
+  if (config.json) {
+    deps.writeJson(
+      `${JSON.stringify({
+        answer: result.text,
+        toolCalls: result.toolCalls.map((call) => ({ name: call.name, arguments: call.arguments ?? {}, isError: call.isError })),
+        usage: result.usage,
+        model: deps.model,
+        rounds: result.rounds,
+      })}\n`,
+    );
+  }
+  if (result.stoppedBy !== 'answer') return 1;
+  if (result.text.trim() === '') {
+    ui.warn('The model gave an empty answer.');
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,77 @@
+/**
+ * The one-word commands: `kite-chat login` (log in and keep the session), `kite-chat logout` (end the session on
+ * the server, which revokes the Kite login, and delete the saved files) and `kite-chat tools` (the catalog with
+ * read/write classes). Their result goes to stdout; progress and the login link to stderr.
+ */
+import type { Writable } from 'node:stream';
+import { LoginRequiredError } from './errors.js';
+import { SESSION_FILE } from './mcp-connection.js';
+import type { Runtime } from './runtime.js';
+import { createToolExecutor } from './tool-executor.js';
+import { formatToolTable } from './tool-table.js';
+import { createLoginScreen } from './turn-view.js';
+import type { Ui } from './ui.js';
+
+/** Files under KITE_CHAT_HOME that hold credentials; logout deletes them all. */
+export const CREDENTIAL_FILES = [SESSION_FILE, 'oauth.json'];
+
+export interface CommandDeps {
+  runtime: Runtime;
+  ui: Ui;
+  io: { stdout: Writable };
+  interrupt: AbortSignal;
+}
+
+export async function runCommand(command: 'login' | 'logout' | 'tools', deps: CommandDeps): Promise<number> {
+  switch (command) {
+    case 'tools':
+      deps.io.stdout.write(`${formatToolTable(deps.runtime.tools, deps.runtime.classes).join('\n')}\n`);
+      return 0;
+    case 'login':
+      return login(deps);
+    case 'logout':
+      return logout(deps);
+  }
+}
+
+async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<number> {
+  const { config } = runtime;
+  if (config.url.pathname.endsWith('/sse')) {
+    ui.warn('The /sse transport cannot keep a session between runs; use a /mcp URL to log in once a day.');
+  }
+  const executor = createToolExecutor({
+    connection: runtime.connection,
+    catalog: runtime.catalog,
+    classes: runtime.classes,
+    mode: 'ask',
+    trading: false,
+    confirmWrite: undefined,
+    login: {
+      openLink: runtime.openLink,
+      screen: createLoginScreen(ui, { qr: config.qr }),
+      waitForEnter: undefined,
+      timeoutMs: config.loginTimeoutSeconds * 1000,
+    },
+    serverUrl: config.url,
+    toolTimeoutMs: config.toolTimeoutSeconds * 1000,
+    onFatal: () => {},
+    onAudit: (entry) => runtime.audit({ mode: 'login', ...entry }),
+  });
+  const outcome = await executor.login(interrupt);
+  if (outcome.status === 'logged-in' || outcome.status === 'already') {
+    io.stdout.write(`Logged in to Kite as ${outcome.userName}.\n`);
+    return 0;
+  }
+  if (outcome.status === 'not-completed') {
+    throw new LoginRequiredError(`Kite login not completed. Log in at ${outcome.link} and run the command again.`);
+  }
+  throw new LoginRequiredError(outcome.status === 'refused' ? outcome.reason : 'Kite login could not be started.');
+}
+
+async function logout({ runtime, io }: CommandDeps): Promise<number> {
+  const session = await runtime.connection.session();
+  await session.terminate();
+  await Promise.all(CREDENTIAL_FILES.map((name) => runtime.store.remove(name)));
+  io.stdout.write('Logged out: the Kite session was ended on the server and the saved session files were deleted.\n');
+  return 0;
+}

@@ -1,0 +1,243 @@
+/**
+ * Command line, environment and `.env` → one fully defaulted Config (CONTRACT.md "Options").
+ * Precedence: flags beat environment beat `.env` beat defaults. Defaults are applied here, never in parseArgs, so
+ * "not given" stays distinguishable. Pure: the caller passes argv, env, the parsed `.env` and the home directory.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from './errors.js';
+import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from './order-preview.js';
+
+/** The hosted Kite MCP server; the user's design card asks for the legacy SSE endpoint by default. */
+export const DEFAULT_MCP_URL = 'https://mcp.kite.trade/sse';
+/** A current small OpenAI chat model with tool calling; the README names it. */
+export const DEFAULT_MODEL = 'gpt-5-mini';
+/** Five minutes is long enough to find a phone and log in, short enough that a forgotten script does not hang. */
+export const DEFAULT_LOGIN_TIMEOUT_SECONDS = 300;
+/** Enough rounds for login → data → follow-up questions; a model that keeps calling tools is a bug (PEERS.md R13). */
+export const DEFAULT_MAX_ROUNDS = 8;
+/** Kite's own HTTP client gives up after 7 s per call and the server's after 30 s; a minute covers a slow day. */
+export const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;
+
+export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools';
+
+export interface Config {
+  command: Command;
+  question: string | undefined;
+  url: URL;
+  model: string;
+  apiKey: string | undefined;
+  baseURL: string | undefined;
+  json: boolean;
+  openBrowser: boolean;
+  browser: string | undefined;
+  loginTimeoutSeconds: number;
+  trading: boolean;
+  maxRounds: number;
+  maxOrderValueRupees: number;
+  /** false when --no-color or NO_COLOR; the terminal seam still turns colour off when the stream is not a TTY. */
+  color: boolean;
+  qr: boolean;
+  home: string;
+  toolTimeoutSeconds: number;
+  /** Notices about the configuration that are worth a line on stderr (e.g. a flag that has no effect). */
+  notices: string[];
+}
+
+export type Invocation = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
+
+export const USAGE = `Usage:
+  kite-chat                          interactive chat with your Kite account
+  kite-chat --ask "QUESTION"         answer one question: the answer on stdout, the rest on stderr
+  kite-chat login                    log in and keep the session (Streamable HTTP or OAuth servers)
+  kite-chat logout                   forget the saved session and end it on the server
+  kite-chat tools                    list the server's tools with their read/write class
+
+Options:
+  --url URL                  MCP server (env KITE_MCP_URL; default ${DEFAULT_MCP_URL});
+                             a path ending in /sse uses legacy SSE, any other path Streamable HTTP
+  --model NAME               chat model (env OPENAI_MODEL; default ${DEFAULT_MODEL})
+  --json                     with --ask: print one JSON object instead of prose
+  --no-browser               never open a browser; print the login link only
+  --login-timeout SECONDS    how long to wait for the browser login (default ${DEFAULT_LOGIN_TIMEOUT_SECONDS}; 0 = do not wait)
+  --trading                  REPL only: offer order tools to the model; every order needs your typed confirmation
+  --max-rounds N             model rounds per question before the agent stops (default ${DEFAULT_MAX_ROUNDS})
+  --tool-timeout SECONDS     how long one tool call may take (default ${DEFAULT_TOOL_TIMEOUT_SECONDS})
+  --no-color                 plain output (also NO_COLOR)
+  --no-qr                    do not draw the login link as a QR code
+  --version, --help
+
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible endpoint), OPENAI_MODEL, KITE_MCP_URL,
+BROWSER (a program to open links with, run without a shell), KITE_CHAT_MAX_ORDER_VALUE (rupees, default
+${DEFAULT_MAX_ORDER_VALUE_RUPEES}), KITE_CHAT_HOME (saved sessions, tokens, history and audit.log; default
+$XDG_CONFIG_HOME/kite-chat or ~/.config/kite-chat), NO_COLOR. A .env file in the current folder is read too.
+
+Exit codes: 0 answered, 1 internal error, 2 usage or configuration, 3 login not completed, 4 MCP server
+unreachable, 5 model API failed, 130 interrupted.`;
+
+const OPTIONS = {
+  ask: { type: 'string' },
+  url: { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-browser': { type: 'boolean' },
+  'login-timeout': { type: 'string' },
+  trading: { type: 'boolean' },
+  'max-rounds': { type: 'string' },
+  'tool-timeout': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  'no-qr': { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools'];
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    // parseArgs' messages are already one line and name the flag ("Unknown option '--foo'").
+    const message = error instanceof Error ? error.message : String(error);
+    const oneLine = message.split('\n').filter((line) => !line.startsWith('To specify')).join(' ');
+    throw new ConfigError(oneLine.replace(/\. To specify a positional argument.*$/, '.'));
+  }
+}
+
+/** The whole command line, environment and `.env` resolved; throws ConfigError (exit 2) on anything wrong. */
+export function resolveInvocation(input: {
+  argv: readonly string[];
+  env: Environment;
+  dotenv?: Environment;
+  homeDir: string;
+}): Invocation {
+  const { values: flags, positionals } = parseFlags(input.argv);
+  if (flags.help === true) return { kind: 'help' };
+  if (flags.version === true) return { kind: 'version' };
+  const env = { ...input.dotenv, ...definedOnly(input.env) };
+  return { kind: 'run', config: resolveConfig(flags, positionals, env, input.homeDir) };
+}
+
+function resolveConfig(flags: Flags, positionals: string[], env: Environment, homeDir: string): Config {
+  const notices: string[] = [];
+  const command = resolveCommand(flags, positionals);
+  if (flags.json === true && command !== 'ask') throw new ConfigError('--json works only with --ask "QUESTION".');
+  if (flags.trading === true && command === 'ask') {
+    notices.push('--trading has no effect with --ask: a one-shot question never places, modifies or cancels orders.');
+  }
+  const baseURL = nonEmpty(env['OPENAI_BASE_URL']);
+  if (baseURL !== undefined) checkHttpUrl(baseURL, 'OPENAI_BASE_URL');
+  const apiKey = nonEmpty(env['OPENAI_API_KEY']);
+  const needsModel = command === 'chat' || command === 'ask';
+  if (needsModel && apiKey === undefined && !isLocalBaseUrl(baseURL)) {
+    throw new ConfigError(
+      'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.',
+    );
+  }
+  return {
+    command,
+    question: command === 'ask' ? flags.ask : undefined,
+    url: resolveMcpUrl(flags.url ?? nonEmpty(env['KITE_MCP_URL']) ?? DEFAULT_MCP_URL),
+    model: flags.model ?? nonEmpty(env['OPENAI_MODEL']) ?? DEFAULT_MODEL,
+    apiKey,
+    baseURL,
+    json: flags.json === true,
+    openBrowser: flags['no-browser'] !== true,
+    browser: nonEmpty(env['BROWSER']),
+    loginTimeoutSeconds: parseCount(flags['login-timeout'], '--login-timeout', DEFAULT_LOGIN_TIMEOUT_SECONDS, 0),
+    trading: flags.trading === true && command === 'chat',
+    maxRounds: parseCount(flags['max-rounds'], '--max-rounds', DEFAULT_MAX_ROUNDS, 1),
+    maxOrderValueRupees: parseRupees(nonEmpty(env['KITE_CHAT_MAX_ORDER_VALUE'])),
+    color: flags['no-color'] !== true && nonEmpty(env['NO_COLOR']) === undefined,
+    qr: flags['no-qr'] !== true,
+    home: resolveHome(env, homeDir),
+    toolTimeoutSeconds: parseCount(flags['tool-timeout'], '--tool-timeout', DEFAULT_TOOL_TIMEOUT_SECONDS, 1),
+    notices,
+  };
+}
+
+function resolveCommand(flags: Flags, positionals: string[]): Command {
+  if (positionals.length > 1) throw new ConfigError(`Unexpected argument '${positionals[1]}'.`);
+  const [word] = positionals;
+  if (word !== undefined) {
+    const command = SUBCOMMANDS.find((candidate) => candidate === word);
+    if (command === undefined) {
+      throw new ConfigError(`Unknown command '${word}': use login, logout, tools, or --ask "QUESTION".`);
+    }
+    if (flags.ask !== undefined) throw new ConfigError(`--ask cannot be combined with '${word}'.`);
+    return command;
+  }
+  if (flags.ask === undefined) return 'chat';
+  if (flags.ask.trim() === '') throw new ConfigError('--ask needs a question, e.g. --ask "What is my portfolio worth?".');
+  return 'ask';
+}
+
+function resolveMcpUrl(text: string): URL {
+  const url = checkHttpUrl(text, 'the MCP server URL (--url / KITE_MCP_URL)');
+  // PEERS.md R15: remote servers only over https; plain http only on this machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(`The MCP server URL must use https unless it is on this machine: ${url.origin}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('The MCP server URL must not contain a user name or password.');
+  }
+  return url;
+}
+
+function checkHttpUrl(text: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`Bad URL for ${what}: '${text}' (expected e.g. https://mcp.kite.trade/mcp).`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`Bad URL for ${what}: only http and https are supported, got '${url.protocol}'.`);
+  }
+  return url;
+}
+
+function parseCount(text: string | undefined, flag: string, fallback: number, minimum: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${flag} needs a whole number, got '${text}'.`);
+  const value = Number(text.trim());
+  if (value < minimum || !Number.isSafeInteger(value)) {
+    throw new ConfigError(`${flag} must be at least ${minimum}, got '${text}'.`);
+  }
+  return value;
+}
+
+function parseRupees(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_ORDER_VALUE_RUPEES;
+  const value = Number(text.replaceAll(',', '').replace(/^₹/, ''));
+  if (!Number.isFinite(value) || value <= 0 || text.trim() === '') {
+    throw new ConfigError(`KITE_CHAT_MAX_ORDER_VALUE needs a positive number of rupees, got '${text}'.`);
+  }
+  return value;
+}
+
+function resolveHome(env: Environment, homeDir: string): string {
+  const explicit = nonEmpty(env['KITE_CHAT_HOME']);
+  if (explicit !== undefined) return explicit;
+  const configRoot = nonEmpty(env['XDG_CONFIG_HOME']) ?? `${nonEmpty(env['HOME']) ?? homeDir}/.config`;
+  return `${configRoot}/kite-chat`;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function isLocalBaseUrl(baseURL: string | undefined): boolean {
+  return baseURL !== undefined && isLoopbackHost(new URL(baseURL).hostname);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function definedOnly(env: Environment): Environment {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => nonEmpty(value) !== undefined));
+}

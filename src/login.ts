@@ -1,0 +1,151 @@
+/**
+ * The Kite login, owned by the program rather than the model (CONTRACT.md "Login"): read the link out of the
+ * `login` tool's text, check it, show Kite's risk warning and the link, open it without a shell, then wait until a
+ * read-only probe (`get_profile`) succeeds on the same MCP session, the user presses Enter (REPL), or time runs out.
+ * The model is only ever told that a link was shown and how the login ended; it never sees the signed link.
+ */
+import type { OpenLink } from './opener.js';
+import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
+
+/** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
+export const LOGIN_POLL_INTERVAL_MS = 2_000;
+
+const ALREADY_LOGGED_IN = /^You are already logged in as (.+?)\s*$/;
+
+export type ProbeTool = (name: string, signal: AbortSignal) => Promise<{ text: string; isError: boolean }>;
+
+export interface LoginScreen {
+  showLink(input: { warning: string; link: string }): void;
+  status(line: string): void;
+  warn(line: string): void;
+}
+
+export interface LoginDeps {
+  probe: ProbeTool;
+  serverUrl: URL;
+  /** undefined with --no-browser. */
+  openLink: OpenLink | undefined;
+  screen: LoginScreen;
+  /** REPL only: resolves when the user presses Enter. */
+  waitForEnter: ((signal: AbortSignal) => Promise<void>) | undefined;
+  timeoutMs: number;
+  pollIntervalMs?: number;
+  /** Aborts when the user cancels (Ctrl-C). */
+  signal: AbortSignal;
+  /** Aborts when the MCP session is lost while we wait (SSE: the login dies with the connection). */
+  sessionLost?: AbortSignal;
+}
+
+export type LoginOutcome =
+  | { status: 'logged-in'; userName: string }
+  | { status: 'already'; userName: string }
+  | { status: 'refused'; reason: string }
+  | { status: 'no-link'; text: string }
+  | { status: 'not-completed'; link: string; waitedMs: number }
+  | { status: 'session-lost' };
+
+/** Handles the text the `login` tool returned: shows and opens the link, waits, and says how it ended. */
+export async function completeLogin(loginText: string, deps: LoginDeps): Promise<LoginOutcome> {
+  const already = ALREADY_LOGGED_IN.exec(loginText.trim());
+  if (already?.[1] !== undefined) return { status: 'already', userName: already[1] };
+  const link = extractLoginLink(loginText);
+  if (link === undefined) return { status: 'no-link', text: loginText };
+  const checked = checkLoginLink(link, deps.serverUrl);
+  if (!checked.ok) {
+    deps.screen.warn(checked.reason);
+    return { status: 'refused', reason: checked.reason };
+  }
+  deps.screen.showLink({ warning: extractLoginWarning(loginText) ?? KITE_RISK_WARNING, link: checked.url.href });
+  if (deps.openLink !== undefined) {
+    const opened = await deps.openLink(checked.url);
+    if (!opened.ok) deps.screen.warn(`Could not open a browser (${opened.reason}); open the link above yourself.`);
+  }
+  if (deps.timeoutMs <= 0) return { status: 'not-completed', link: checked.url.href, waitedMs: 0 };
+  deps.screen.status(
+    deps.waitForEnter === undefined
+      ? `Waiting for the login in your browser (up to ${Math.round(deps.timeoutMs / 1000)} s)…`
+      : 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done.',
+  );
+  return waitForLogin(checked.url.href, deps);
+}
+
+/** What the model hears about the login: facts only, never the link. */
+export function loginMessageForModel(outcome: LoginOutcome): string {
+  switch (outcome.status) {
+    case 'logged-in':
+      return `The login link was shown to the user and the user has now logged in to Kite as ${outcome.userName}. Continue with the user's request.`;
+    case 'already':
+      return `The user is already logged in to Kite as ${outcome.userName}.`;
+    case 'refused':
+      return 'The server returned a login link that kite-chat refused to open because it is not a Kite login link. Tell the user the login could not be started safely.';
+    case 'no-link':
+      return `The login tool returned no login link: ${outcome.text}`;
+    case 'not-completed':
+      return 'A login link was shown to the user, but the login was not completed. Ask the user to log in (they can type /login) and then ask again.';
+    case 'session-lost':
+      return 'The connection to the Kite server was lost before the login finished; a new login is needed.';
+  }
+}
+
+async function waitForLogin(link: string, deps: LoginDeps): Promise<LoginOutcome> {
+  const started = Date.now();
+  const waiting = new AbortController();
+  const stopWaiting = () => waiting.abort();
+  deps.signal.addEventListener('abort', stopWaiting, { once: true });
+  deps.sessionLost?.addEventListener('abort', stopWaiting, { once: true });
+  const deadline = setTimeout(stopWaiting, deps.timeoutMs);
+  try {
+    const enterPressed = deps.waitForEnter?.(waiting.signal).then(
+      () => 'enter' as const,
+      () => 'stopped' as const,
+    );
+    while (!waiting.signal.aborted) {
+      const userName = await probeProfile(deps.probe, waiting.signal);
+      if (userName !== undefined) return { status: 'logged-in', userName };
+      const next = await Promise.race([
+        sleep(deps.pollIntervalMs ?? LOGIN_POLL_INTERVAL_MS, waiting.signal).then(() => 'tick' as const),
+        enterPressed ?? new Promise<never>(() => {}),
+      ]);
+      if (next === 'enter') {
+        const afterEnter = await probeProfile(deps.probe, deps.signal);
+        if (afterEnter !== undefined) return { status: 'logged-in', userName: afterEnter };
+        deps.screen.warn('Kite does not show you as logged in yet.');
+        return { status: 'not-completed', link, waitedMs: Date.now() - started };
+      }
+    }
+    deps.signal.throwIfAborted();
+    if (deps.sessionLost?.aborted === true) return { status: 'session-lost' };
+    return { status: 'not-completed', link, waitedMs: Date.now() - started };
+  } finally {
+    clearTimeout(deadline);
+    waiting.abort();
+    deps.signal.removeEventListener('abort', stopWaiting);
+    deps.sessionLost?.removeEventListener('abort', stopWaiting);
+  }
+}
+
+/** The user's name when `get_profile` succeeds on this session, else undefined (not logged in, or gone). */
+async function probeProfile(probe: ProbeTool, signal: AbortSignal): Promise<string | undefined> {
+  if (signal.aborted) return undefined;
+  try {
+    const result = await probe('get_profile', signal);
+    if (result.isError) return undefined;
+    const profile = JSON.parse(result.text) as { user_name?: unknown; user_id?: unknown };
+    if (typeof profile.user_name === 'string' && profile.user_name !== '') return profile.user_name;
+    return typeof profile.user_id === 'string' ? profile.user_id : 'the user';
+  } catch {
+    return undefined; // a failed probe means "not yet"; the loop's deadline ends the wait
+  }
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, milliseconds);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Keeps one live MCP session for the whole run: resumes a saved Streamable HTTP session (younger than 12 h, same
+ * URL), saves a new one, and replaces a session the server has lost or ended. Kite binds its login to the session
+ * id (SERVER.md §2), so every replacement is said out loud: it means a new login.
+ */
+import type { Store } from './store.js';
+import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession, type McpTool } from './mcp-session.js';
+import type { OAuthLoginProvider } from './oauth.js';
+
+/** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+export const SESSION_FILE = 'session.json';
+
+interface SavedSession {
+  url: string;
+  sessionId: string;
+  createdAt: number;
+}
+
+export interface McpConnection {
+  /** The live session, reconnecting first if the last one was lost. */
+  session(): Promise<McpSession>;
+  /** Aborts when the current session is lost (the SSE stream dropped). */
+  readonly lost: AbortSignal;
+  /** Starts a new session after the server said the current one is gone; the saved id is replaced. */
+  replace(reason: string): Promise<McpSession>;
+  /** Tools of the server, listed once per run (the catalog does not change under a running session). */
+  tools(): Promise<McpTool[]>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionDeps {
+  url: URL;
+  /** Saved sessions live here; undefined = never save (tests, or a home that cannot be written). */
+  store: Store | undefined;
+  notice: (line: string) => void;
+  connect?: (options: ConnectOptions) => Promise<McpSession>;
+  now?: () => number;
+  /** Logs in to servers that answer 401 with OAuth metadata; every connect, resumed or fresh, goes through it. */
+  authProvider?: OAuthLoginProvider | undefined;
+}
+
+export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
+  const connect = deps.connect ?? connectMcp;
+  const now = deps.now ?? Date.now;
+  const canResume = !deps.url.pathname.endsWith('/sse');
+  let lostController = new AbortController();
+  let current = await start();
+  let toolList: Promise<McpTool[]> | undefined;
+
+  async function start(): Promise<McpSession> {
+    const saved = canResume ? await readSaved() : undefined;
+    if (saved !== undefined) {
+      try {
+        return watch(await connect(withAuth({ url: deps.url, sessionId: saved.sessionId })));
+      } catch (error) {
+        if (!(error instanceof McpSessionGoneError)) throw error;
+        deps.notice('The saved Kite session has ended on the server; starting a new one (you will need to log in again).');
+      }
+    }
+    return fresh();
+  }
+
+  async function fresh(): Promise<McpSession> {
+    const session = watch(await connect(withAuth({ url: deps.url })));
+    if (canResume && session.sessionId !== undefined && deps.store !== undefined) {
+      const record: SavedSession = { url: deps.url.href, sessionId: session.sessionId, createdAt: now() };
+      await deps.store.writeJson(SESSION_FILE, record).catch(() => {
+        deps.notice(`Could not save the session under ${deps.store?.home ?? ''}; the next run will need a new login.`);
+      });
+    }
+    return session;
+  }
+
+  function withAuth(options: ConnectOptions): ConnectOptions {
+    return deps.authProvider === undefined ? options : { ...options, authProvider: deps.authProvider };
+  }
+
+  function watch(session: McpSession): McpSession {
+    lostController = new AbortController();
+    const controller = lostController;
+    session.onLost(() => controller.abort());
+    return session;
+  }
+
+  async function readSaved(): Promise<SavedSession | undefined> {
+    const value = (await deps.store?.readJson(SESSION_FILE)) as Partial<SavedSession> | undefined;
+    if (value === undefined || typeof value.sessionId !== 'string' || typeof value.createdAt !== 'number') return undefined;
+    if (value.url !== deps.url.href || now() - value.createdAt >= SESSION_LIFETIME_MS) return undefined;
+    return { url: value.url, sessionId: value.sessionId, createdAt: value.createdAt };
+  }
+
+  return {
+    get lost() {
+      return lostController.signal;
+    },
+    async session() {
+      if (lostController.signal.aborted) {
+        await current.close().catch(() => {});
+        deps.notice(
+          'The connection to the Kite MCP server was lost; reconnected. Kite ties the login to the connection, so you will need to log in again.',
+        );
+        current = await fresh();
+      }
+      return current;
+    },
+    async replace(reason) {
+      await current.close().catch(() => {});
+      deps.notice(`${reason} Starting a new Kite session; you will need to log in again.`);
+      current = await fresh();
+      return current;
+    },
+    tools() {
+      const list = toolList ?? current.listTools();
+      toolList = list;
+      return list;
+    },
+    async close() {
+      await current.close();
+    },
+  };
+}

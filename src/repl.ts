@@ -1,0 +1,187 @@
+/**
+ * The interactive chat (`npm run chat`): node:readline/promises on stdin, the prompt and status on stderr, answers
+ * streamed to stdout. Ctrl-C cancels the running turn and keeps the session; Ctrl-C at an empty prompt or Ctrl-D
+ * exits. A failed turn costs that turn, not the session: the conversation before it is kept.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { runTurn, type TurnResult } from './agent.js';
+import { CliError } from './errors.js';
+import type { LoginOutcome } from './login.js';
+import type { Complete, Usage } from './openai-model.js';
+import type { Runtime } from './runtime.js';
+import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
+import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
+import { createEventRenderer, createLoginScreen } from './turn-view.js';
+import type { Ui } from './ui.js';
+import { createWriteGate } from './write-gate.js';
+
+export interface ReplDeps {
+  runtime: Runtime;
+  ui: Ui;
+  io: { stdin: Readable & { isTTY?: boolean }; stderr: Writable & { isTTY?: boolean } };
+  createModel: (model: string) => { complete: Complete; model: string };
+}
+
+export interface ReplState {
+  model: { complete: Complete; model: string };
+  messages: ChatCompletionMessageParam[];
+  usage: Usage;
+  userName: string | undefined;
+}
+
+export async function runRepl(deps: ReplDeps): Promise<number> {
+  const { runtime, ui } = deps;
+  const { config } = runtime;
+  const terminal = deps.io.stdin.isTTY === true;
+  const readline = createInterface({
+    input: deps.io.stdin,
+    output: deps.io.stderr,
+    terminal,
+    completer: (line: string) => completeSlash(line),
+  });
+  const state: ReplState = {
+    model: deps.createModel(config.model),
+    messages: [{ role: 'system', content: runtime.systemPrompt }],
+    usage: { promptTokens: 0, completionTokens: 0 },
+    userName: undefined,
+  };
+  let turn: AbortController | undefined;
+  // readline/promises leaves a pending question unsettled when the interface closes; this signal settles it.
+  const closed = new AbortController();
+  readline.on('close', () => {
+    closed.abort();
+    turn?.abort();
+  });
+  readline.on('SIGINT', () => {
+    if (turn !== undefined) turn.abort();
+    else if (readline.line === '') readline.close();
+    else readline.write(null, { ctrl: true, name: 'u' }); // Ctrl-C on a half-typed line clears it, as shells do
+  });
+
+  const executor = createToolExecutor({
+    connection: runtime.connection,
+    catalog: runtime.catalog,
+    classes: runtime.classes,
+    mode: 'repl',
+    trading: config.trading,
+    confirmWrite: config.trading ? createWriteGate({ runtime, ui, ask: (prompt, signal) => readline.question(prompt, { signal }) }) : undefined,
+    login: {
+      openLink: runtime.openLink,
+      screen: createLoginScreen(ui, { qr: config.qr }),
+      waitForEnter: terminal ? async (signal) => void (await readline.question('', { signal })) : undefined,
+      timeoutMs: config.loginTimeoutSeconds * 1000,
+    },
+    serverUrl: config.url,
+    toolTimeoutMs: config.toolTimeoutSeconds * 1000,
+    onFatal: () => {},
+    onLogin: (outcome: LoginOutcome) => {
+      if (outcome.status === 'logged-in' || outcome.status === 'already') state.userName = outcome.userName;
+    },
+    onAudit: (entry) => runtime.audit({ mode: 'repl', ...entry }),
+  });
+
+  ui.status(banner(runtime, state.model.model));
+  void showWhoIsLoggedIn(runtime, state, closed.signal);
+  while (!closed.signal.aborted) {
+    let line: string;
+    try {
+      line = await readline.question(promptText(state, config.trading), { signal: closed.signal });
+    } catch {
+      break; // closed by Ctrl-D or Ctrl-C at the prompt
+    }
+    const text = line.trim();
+    if (text === '') continue;
+    turn = new AbortController();
+    try {
+      if (text.startsWith('/')) {
+        const next = await runSlashCommand(text, { runtime, ui, state, executor, createModel: deps.createModel, signal: turn.signal });
+        if (next === 'exit') break;
+      } else {
+        await runUserTurn(text, state, { runtime, ui, executor, signal: turn.signal });
+      }
+    } catch (error) {
+      reportTurnFailure(error, ui, turn.signal);
+    } finally {
+      turn = undefined;
+    }
+  }
+  readline.close();
+  return 0;
+}
+
+async function runUserTurn(
+  text: string,
+  state: ReplState,
+  deps: { runtime: Runtime; ui: Ui; executor: ToolExecutor; signal: AbortSignal },
+): Promise<void> {
+  const messages: ChatCompletionMessageParam[] = [...state.messages, { role: 'user', content: text }];
+  let result: TurnResult;
+  try {
+    result = await runTurn({
+      complete: state.model.complete,
+      callTool: deps.executor.callTool,
+      tools: deps.runtime.offered('repl'),
+      messages,
+      onEvent: createEventRenderer(deps.ui, { streamAnswer: true }),
+      signal: deps.signal,
+      maxRounds: deps.runtime.config.maxRounds,
+    });
+  } finally {
+    deps.ui.endAnswer();
+  }
+  state.messages = [...messages, ...result.messages];
+  state.usage = {
+    promptTokens: state.usage.promptTokens + result.usage.promptTokens,
+    completionTokens: state.usage.completionTokens + result.usage.completionTokens,
+  };
+  if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
+}
+
+/** PEERS.md R20: the prompt line names the Kite account; a session resumed from an earlier run is often logged in. */
+async function showWhoIsLoggedIn(runtime: Runtime, state: ReplState, signal: AbortSignal): Promise<void> {
+  try {
+    const session = await runtime.connection.session();
+    const result = await session.callTool('get_profile', {}, { signal, timeoutMs: runtime.config.toolTimeoutSeconds * 1000 });
+    const text = result.content.map((item) => item.text ?? '').join('');
+    const profile = result.isError ? undefined : (JSON.parse(text) as { user_name?: unknown });
+    if (typeof profile?.user_name === 'string') state.userName ??= profile.user_name;
+  } catch {
+    // not logged in yet, or the server is slow: the prompt says "not logged in" until a login says otherwise
+  }
+}
+
+/** A failed turn is one line; the conversation before it is untouched. */
+function reportTurnFailure(error: unknown, ui: Ui, signal: AbortSignal): void {
+  if (signal.aborted) {
+    ui.warn('(cancelled)');
+    return;
+  }
+  if (error instanceof CliError) {
+    ui.warn(error.message);
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ui.warn(`Unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
+}
+
+function banner(runtime: Runtime, model: string): string {
+  const { config } = runtime;
+  const mode = config.trading
+    ? 'TRADING enabled: every order needs your typed confirmation'
+    : 'read-only (start with --trading to place orders)';
+  return `kite-chat · server ${config.url.origin}${config.url.pathname} · model ${model} · ${mode}\nType a question, /help for commands, Ctrl-D to leave.`;
+}
+
+function promptText(state: ReplState, trading: boolean): string {
+  const who = state.userName === undefined ? 'not logged in' : state.userName;
+  return `kite (${who}${trading ? ' · TRADING' : ''}) › `;
+}
+
+function completeSlash(line: string): [string[], string] {
+  if (!line.startsWith('/')) return [[], line];
+  const hits = SLASH_COMMANDS.map((command) => command.name).filter((name) => name.startsWith(line));
+  return [hits, line];
+}
+

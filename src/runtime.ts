@@ -1,0 +1,88 @@
+/**
+ * Puts the pieces of one run together from a Config: the MCP connection (opened while the model client and the
+ * system prompt are prepared), the tool catalog with its read/write classes, the model, the audit log and the tool
+ * executor. Shared by --ask, the REPL and the login/logout/tools commands; it prints nothing itself.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Config } from './config.js';
+import type { Complete } from './openai-model.js';
+import { openMcpConnection, type McpConnection } from './mcp-connection.js';
+import type { McpTool } from './mcp-session.js';
+import { createOAuthProvider } from './oauth.js';
+import type { OpenLink } from './opener.js';
+import { createRedactor } from './redact.js';
+import { createStore, type Store } from './store.js';
+import { classifyTool, detectCatalog, offeredTools, type Catalog, type ToolClass } from './tool-policy.js';
+import { toOpenAITools, type ToolEntry } from './tool-schema.js';
+import type { Ui } from './ui.js';
+
+export const AUDIT_LOG_FILE = 'audit.log';
+const SYSTEM_PROMPT_URL = new URL('../prompts/system.md', import.meta.url);
+
+export interface Runtime {
+  readonly config: Config;
+  readonly connection: McpConnection;
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly tools: readonly McpTool[];
+  readonly classes: ReadonlyMap<string, ToolClass>;
+  readonly systemPrompt: string;
+  /** The tools offered to the model in this mode (write tools only with --trading in the REPL). */
+  offered(mode: 'ask' | 'repl'): ToolEntry[];
+  readonly redact: (text: string) => string;
+  audit(entry: Record<string, unknown>): void;
+  openLink: OpenLink | undefined;
+  close(): Promise<void>;
+}
+
+export interface RuntimeDeps {
+  config: Config;
+  ui: Ui;
+  openLink: OpenLink;
+  /** Connects the model lazily (commands like `tools` need none). */
+  createComplete?: () => Complete;
+  /** Ctrl-C: ends a wait for a browser authorization (OAuth servers), so the run can exit at once. */
+  interrupt?: AbortSignal;
+}
+
+export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
+  const { config, ui } = deps;
+  const store = createStore(config.home);
+  // Idle until a server answers 401: Kite's v0.3 server never does; its OAuth successor always does (SERVER.md §6).
+  const authProvider = createOAuthProvider({
+    serverUrl: config.url,
+    store,
+    screen: ui,
+    openLink: config.openBrowser ? deps.openLink : undefined,
+    timeoutMs: config.loginTimeoutSeconds * 1000,
+    signal: deps.interrupt,
+  });
+  const connecting = openMcpConnection({ url: config.url, store, notice: (line) => ui.warn(line), authProvider });
+  const [connection, systemPrompt] = await Promise.all([connecting, readFile(SYSTEM_PROMPT_URL, 'utf8')]);
+  const tools = await connection.tools();
+  const catalog = detectCatalog(tools.map((tool) => tool.name));
+  const classes = new Map(tools.map((tool) => [tool.name, classifyTool(tool, catalog)] as const));
+  const redact = createRedactor({ values: config.apiKey === undefined ? [] : [config.apiKey] });
+
+  return {
+    config,
+    connection,
+    store,
+    catalog,
+    tools,
+    classes,
+    systemPrompt,
+    offered(mode) {
+      return toOpenAITools(offeredTools(tools, { trading: config.trading, mode }));
+    },
+    redact,
+    audit(entry) {
+      const line = redact(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+      store.appendLine(AUDIT_LOG_FILE, line).catch(() => {
+        ui.warn(`Could not write the audit log under ${config.home}.`);
+      });
+    },
+    openLink: config.openBrowser ? deps.openLink : undefined,
+    close: () => connection.close(),
+  };
+}

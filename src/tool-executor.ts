@@ -1,0 +1,171 @@
+/**
+ * Runs one tool call for the agent loop: the read/write gate, the program-owned Kite login, the call itself on the
+ * live MCP session, and the result made compact for the model. The loop sees only `{ text, isError }`. A read may be
+ * repeated once on a new session when the server ended the old one; a write is never repeated (PEERS.md R17).
+ */
+import type { CallTool, ToolOutcome } from './agent.js';
+import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
+import { LoginRequiredError, type CliError } from './errors.js';
+import { completeLogin, loginMessageForModel, type LoginDeps, type LoginOutcome } from './login.js';
+import type { McpConnection } from './mcp-connection.js';
+import { McpSessionGoneError, type McpSession } from './mcp-session.js';
+import { classifyCall, refusalText, type Catalog, type ToolClass } from './tool-policy.js';
+import { toolResultText } from './tool-schema.js';
+
+/** SERVER.md §2: the first Kite call on a session that is not logged in answers this. */
+const LOGIN_FIRST = /Please log in first using the login tool/;
+/** SERVER.md §2: after Kite's daily token expiry every Kite-backed tool answers a generic "Failed to …". */
+const GENERIC_KITE_FAILURE = /^Failed to /;
+/** Tools that never touch the Kite session, so their failures say nothing about the login. */
+const NO_LOGIN_TOOLS = new Set(['login', 'search_instruments']);
+/** A server that keeps losing the session within one call is broken; stop rather than loop. */
+const MAX_LOGIN_ATTEMPTS = 3;
+
+export interface WriteGate {
+  /** Asks the user to confirm a write; resolves to the refusal text for the model, or undefined to go ahead. */
+  (call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal): Promise<string | undefined>;
+}
+
+export interface ToolExecutorDeps {
+  connection: McpConnection;
+  catalog: Catalog;
+  /** Class of each server tool by its server name. */
+  classes: ReadonlyMap<string, ToolClass>;
+  mode: 'ask' | 'repl';
+  trading: boolean;
+  /** Present with --trading in the REPL; without it every write is refused. */
+  confirmWrite: WriteGate | undefined;
+  login: Omit<LoginDeps, 'probe' | 'signal' | 'sessionLost' | 'serverUrl'>;
+  serverUrl: URL;
+  toolTimeoutMs: number;
+  resultBudgetChars?: number;
+  /** Called with an error that must end the whole run (--ask: a login that did not complete → exit 3). */
+  onFatal: (error: CliError) => void;
+  /** Told about every login outcome (the REPL shows who is logged in). */
+  onLogin?: (outcome: LoginOutcome) => void;
+  /** Told about every call that reached the server or was refused (the audit log). */
+  onAudit?: (entry: { name: string; arguments: Record<string, unknown>; toolClass: ToolClass; outcome: string; durationMs: number }) => void;
+}
+
+export interface ToolExecutor {
+  callTool: CallTool;
+  /** Runs the login flow now (the REPL's /login). */
+  login(signal: AbortSignal): Promise<LoginOutcome>;
+}
+
+export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
+  const budget = deps.resultBudgetChars ?? DEFAULT_RESULT_BUDGET_CHARS;
+
+  /** Calls on the live session; when the server has ended it, starts a new one and (reads only) asks once more. */
+  async function callOnSession(name: string, args: Record<string, unknown>, signal: AbortSignal, toolClass: ToolClass) {
+    const session = await deps.connection.session();
+    try {
+      return narrow(await session.callTool(name, args, { signal, timeoutMs: deps.toolTimeoutMs }));
+    } catch (error) {
+      if (!(error instanceof McpSessionGoneError)) throw error;
+      const replaced = await deps.connection.replace('The Kite MCP session has ended on the server.');
+      if (toolClass === 'write') throw new Error('The Kite session ended before the order reached Kite; it was not placed.');
+      return narrow(await replaced.callTool(name, args, { signal, timeoutMs: deps.toolTimeoutMs }));
+    }
+  }
+
+  /** One login at a time: parallel calls that all found the user logged out share the same link and wait. */
+  let pendingLogin: Promise<LoginOutcome> | undefined;
+  function runLogin(signal: AbortSignal): Promise<LoginOutcome> {
+    pendingLogin ??= loginOnce(signal).finally(() => {
+      pendingLogin = undefined;
+    });
+    return pendingLogin;
+  }
+
+  async function loginOnce(signal: AbortSignal): Promise<LoginOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      const session = await deps.connection.session();
+      const lost = deps.connection.lost;
+      const result = narrow(await session.callTool('login', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
+      if (result.isError) return { status: 'no-link', text: result.text };
+      const outcome = await completeLogin(result.text, {
+        ...deps.login,
+        probe: (probeName, probeSignal) => probeOn(session, probeName, probeSignal),
+        serverUrl: deps.serverUrl,
+        signal,
+        sessionLost: lost,
+      });
+      if (outcome.status !== 'session-lost' || attempt >= MAX_LOGIN_ATTEMPTS) return report(outcome);
+      deps.login.screen.warn('The connection dropped before the login finished; Kite needs a new link for the new connection.');
+    }
+  }
+
+  function report(outcome: LoginOutcome): LoginOutcome {
+    deps.onLogin?.(outcome);
+    if (deps.mode === 'ask' && (outcome.status === 'not-completed' || outcome.status === 'session-lost')) {
+      const link = outcome.status === 'not-completed' ? ` Log in at ${outcome.link} and run the command again.` : '';
+      const waited = deps.login.timeoutMs > 0 ? ` within ${Math.round(deps.login.timeoutMs / 1000)} s` : '';
+      deps.onFatal(new LoginRequiredError(`Kite login not completed${waited}.${link}`));
+    }
+    return outcome;
+  }
+
+  async function probeOn(session: McpSession, name: string, signal: AbortSignal): Promise<ToolOutcome> {
+    return narrow(await session.callTool(name, {}, { signal, timeoutMs: deps.toolTimeoutMs }));
+  }
+
+  /**
+   * A read that failed for want of a login: the program logs the user in on this session and tells the model, which
+   * asks again. The read is not repeated here, so the model's view of the conversation stays what really happened.
+   */
+  async function loginInstead(name: string, first: ToolOutcome, signal: AbortSignal): Promise<ToolOutcome> {
+    const outcome = await runLogin(signal);
+    if (outcome.status === 'already') return first; // the failure was something else; the model sees it as it is
+    const again = outcome.status === 'logged-in' ? ` Call ${name} again to get the data.` : '';
+    return { text: `${name} needed a Kite login. ${loginMessageForModel(outcome)}${again}`, isError: true };
+  }
+
+  function compact(outcome: ToolOutcome): ToolOutcome {
+    if (outcome.isError) return outcome;
+    return { text: compactToolResult(outcome.text, { maxChars: budget }).text, isError: false };
+  }
+
+  const callTool: CallTool = async (call, { signal }) => {
+    const started = Date.now();
+    const toolClass = classifyCall(call.name, call.arguments, deps.classes.get(call.name) ?? 'write', deps.catalog);
+    const audit = (outcome: string) =>
+      deps.onAudit?.({ name: call.name, arguments: call.arguments, toolClass, outcome, durationMs: Date.now() - started });
+
+    if (toolClass === 'write') {
+      const refusal = await gateWrite(call, signal);
+      if (refusal !== undefined) {
+        audit('refused');
+        return { text: refusal, isError: true };
+      }
+      const result = await callOnSession(call.name, call.arguments, signal, 'write');
+      audit(result.isError ? 'failed' : 'ok');
+      return result; // never retried, whatever happened
+    }
+    if (call.name === 'login') {
+      const outcome = await runLogin(signal);
+      audit(outcome.status);
+      return { text: loginMessageForModel(outcome), isError: outcome.status !== 'logged-in' && outcome.status !== 'already' };
+    }
+    let result = await callOnSession(call.name, call.arguments, signal, 'read');
+    if (result.isError && needsLogin(call.name, result.text)) result = await loginInstead(call.name, result, signal);
+    audit(result.isError ? 'error' : 'ok');
+    return compact(result);
+  };
+  return { callTool, login: runLogin };
+
+  async function gateWrite(call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal) {
+    if (deps.mode === 'ask') return refusalText(call.name, 'read-only-ask');
+    if (!deps.trading || deps.confirmWrite === undefined) return refusalText(call.name, 'read-only-repl');
+    return deps.confirmWrite(call, signal);
+  }
+}
+
+function needsLogin(name: string, text: string): boolean {
+  if (LOGIN_FIRST.test(text)) return true;
+  return !NO_LOGIN_TOOLS.has(name) && GENERIC_KITE_FAILURE.test(text.trim());
+}
+
+function narrow(result: { isError: boolean; content: readonly { type: string }[] }): ToolOutcome {
+  return { text: toolResultText(result), isError: result.isError };
+}
