@@ -12,7 +12,7 @@ import { runAsk } from './ask.js';
 import { runCommand } from './commands.js';
 import { resolveInvocation, USAGE, type Config } from './config.js';
 import { CliError, ConfigError, InterruptedError } from './errors.js';
-import { createComplete, createOpenAIClient, describeModelError, type Complete } from './openai-model.js';
+import { createComplete, createOpenAIClient, type Complete } from './openai-model.js';
 import { createOpener } from './opener.js';
 import { runRepl } from './repl.js';
 import { createRuntime } from './runtime.js';
@@ -86,21 +86,10 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
   }
 }
 
-/** The model, with its errors turned into one line each (exit 5). */
+/** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
 function createModel(config: Config): { complete: Complete; model: string } {
   const client = createOpenAIClient({ apiKey: config.apiKey, baseURL: config.baseURL });
-  const complete = createComplete(client, { model: config.model });
-  return {
-    model: config.model,
-    complete: async (request, options) => {
-      try {
-        return await complete(request, options);
-      } catch (error) {
-        if (options.signal.aborted) throw error;
-        throw describeModelError(error, config.baseURL);
-      }
-    },
-  };
+  return { model: config.model, complete: createComplete(client, { model: config.model }) };
 }
 
 function reportFailure(error: unknown, ui: Ui, interrupt: AbortSignal): number {

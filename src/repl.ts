@@ -11,6 +11,7 @@ import { CliError } from './errors.js';
 import type { LoginOutcome } from './login.js';
 import type { Complete, Usage } from './openai-model.js';
 import type { Runtime } from './runtime.js';
+import { HISTORY_SIZE, loadHistory, saveHistory } from './input-history.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
 import { createEventRenderer, createLoginScreen } from './turn-view.js';
@@ -39,7 +40,13 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     input: deps.io.stdin,
     output: deps.io.stderr,
     terminal,
+    history: terminal ? await loadHistory(runtime.store) : [],
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
     completer: (line: string) => completeSlash(line),
+  });
+  readline.on('history', (history: string[]) => {
+    saveHistory(runtime.store, history).catch(() => ui.warn(`Could not save the input history under ${config.home}.`));
   });
   const state: ReplState = {
     model: deps.createModel(config.model),

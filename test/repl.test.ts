@@ -5,6 +5,8 @@ import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { startReplInPty, type PtySession } from './support/pty-session.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
 import { temporaryFolder } from './support/run-cli.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let kite: FakeKite | undefined;
 let model: ScriptedOpenAI | undefined;
@@ -18,8 +20,8 @@ afterEach(async () => {
   model = undefined;
 });
 
-async function startRepl(args: string[] = []): Promise<PtySession> {
-  const home = await temporaryFolder();
+async function startRepl(args: string[] = [], home?: string): Promise<PtySession> {
+  home ??= await temporaryFolder();
   return startReplInPty(['--url', kite?.mcpUrl ?? '', '--no-browser', ...args], {
     OPENAI_API_KEY: 'sk-test-not-a-real-key',
     OPENAI_BASE_URL: model?.baseURL ?? '',
@@ -90,5 +92,28 @@ test('/help lists the commands and /tools shows read and write classes', async (
   await repl.waitFor(/place_order\s+write/);
   await repl.waitFor(/get_holdings\s+read/);
   repl.type('/exit\r');
+  expect(await repl.exit).toBe(0);
+});
+
+test('input history survives a restart: up-arrow recalls the last question, saved with mode 0600', async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI([{ text: 'First answer.' }]);
+  const home = await temporaryFolder();
+  repl = await startRepl([], home);
+  await repl.waitFor('›');
+  repl.type('What did INFY close at yesterday?\r');
+  await repl.waitFor(/First answer\.\n.*›/);
+  repl.type('/exit\r');
+  expect(await repl.exit).toBe(0);
+  expect((await stat(join(home, 'history.json'))).mode & 0o777).toBe(0o600);
+
+  repl = await startRepl([], home);
+  await repl.waitFor('›');
+  const before = repl.text().length;
+  repl.type('\u001b[A'); // the newest entry: /exit
+  await repl.waitFor('/exit', { after: before });
+  repl.type('\u001b[A'); // the question before it
+  await repl.waitFor('What did INFY close at yesterday?', { after: before });
+  repl.type('\u0015/exit\r');
   expect(await repl.exit).toBe(0);
 });
