@@ -55,7 +55,8 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     { role: 'system', content: runtime.systemPrompt },
     { role: 'user', content: question },
   ];
-  const render = createEventRenderer(ui, { streamAnswer: !config.json });
+  // Scripts get the final answer alone: what the model says between tool calls ("let me check…") is not printed.
+  const render = createEventRenderer(ui, { streamAnswer: false });
   let result: TurnResult;
   try {
     result = await runTurn({
@@ -73,9 +74,12 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     throw error;
   } finally {
     deps.interrupt.removeEventListener('abort', stopOnInterrupt);
-    ui.endAnswer();
+    ui.activity.stop();
   }
-  if (config.json) {
+  if (!config.json) {
+    ui.answer(result.text);
+    ui.endAnswer();
+  } else {
     deps.writeJson(
       `${JSON.stringify({
         answer: result.text,

@@ -136,6 +136,7 @@ async function runUserTurn(
       maxRounds: deps.runtime.config.maxRounds,
     });
   } finally {
+    deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
   state.messages = [...messages, ...result.messages];

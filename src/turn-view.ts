@@ -1,29 +1,39 @@
 /**
- * How a turn looks on the terminal: the agent's events turned into the streamed answer (stdout) and one line per
- * tool call, round limit or repeated call (stderr), and the login link with Kite's risk warning (stderr).
+ * How a turn looks on the terminal: the agent's events turned into the streamed answer (stdout), the live spinner
+ * and one summary line per tool call, round limit or repeated call (stderr), and the login link with Kite's risk
+ * warning and a QR code for the phone (stderr).
  * Shared by --ask and the REPL; all output goes through the Ui seam.
  */
 import type { AgentEvent } from './agent.js';
 import type { LoginScreen } from './login.js';
+import { qrWidth, renderQrCode } from './qr-code.js';
+import { toolSummary } from './status-line.js';
 import type { Ui } from './ui.js';
 
 /** Tool arguments longer than this are cut on the status line; the audit log keeps them whole. */
 const MAX_ARGUMENTS_SHOWN = 80;
 
 export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }): (event: AgentEvent) => void {
+  const argumentsById = new Map<string, Record<string, unknown> | undefined>();
   return (event) => {
     switch (event.type) {
+      case 'model-request':
+        ui.activity.waitingForModel();
+        return;
       case 'assistant-text':
+        ui.activity.modelStarted();
         if (options.streamAnswer) ui.answer(event.delta);
         return;
-      case 'tool-call-end': {
-        const mark = event.isError ? '✗' : '✓';
-        const detail = event.isError ? ` — ${firstLine(event.text)}` : '';
-        ui.status(`${mark} ${event.name} · ${event.durationMs} ms${detail}`);
-        return;
-      }
       case 'tool-call-start':
-        ui.status(`→ ${event.name} ${shortArguments(event.arguments)}`.trimEnd());
+        ui.endAnswer(); // a sentence before the tool calls must not run into the next round's text
+        argumentsById.set(event.id, event.arguments);
+        ui.activity.toolStarted(event.id, event.name);
+        if (!ui.interactive) ui.status(`→ ${event.name} ${shortArguments(event.arguments)}`.trimEnd());
+        return;
+      case 'tool-call-end':
+        ui.status(toolSummary({ ...event, arguments: argumentsById.get(event.id) }));
+        argumentsById.delete(event.id);
+        ui.activity.toolEnded(event.id);
         return;
       case 'round-limit':
         ui.warn(`(stopped: the model used all ${event.rounds} rounds without a final answer; ask a narrower question or raise --max-rounds)`);
@@ -31,32 +41,38 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
       case 'repeated-call':
         ui.warn(`(stopped: the model asked for ${event.name} with the same arguments three times in a row)`);
         return;
-      case 'model-request':
       case 'usage':
         return;
     }
   };
 }
 
-export function createLoginScreen(ui: Ui, _options: { qr: boolean }): LoginScreen {
+export function createLoginScreen(ui: Ui, options: { qr: boolean }): LoginScreen {
   return {
     showLink({ warning, link }) {
       ui.warn(warning);
       ui.status('Log in to Kite with this link (it is tied to this session; do not share it):');
       ui.status(link);
+      if (options.qr && ui.interactive) drawQrCode(ui, link);
     },
     status: (line) => ui.status(line),
     warn: (line) => ui.warn(line),
   };
 }
 
+/** The link as a QR code for the phone in your hand, when the terminal is wide enough to draw it. */
+function drawQrCode(ui: Ui, link: string): void {
+  try {
+    if (qrWidth(link) > ui.columns()) return;
+    ui.status('Or scan it with your phone:');
+    ui.drawing(renderQrCode(link, { color: ui.color }));
+  } catch {
+    // a link too long to encode: the text link above is enough
+  }
+}
+
 export function shortArguments(args: Record<string, unknown> | undefined): string {
   if (args === undefined || Object.keys(args).length === 0) return '';
   const text = JSON.stringify(args);
   return text.length > MAX_ARGUMENTS_SHOWN ? `${text.slice(0, MAX_ARGUMENTS_SHOWN - 1)}…` : text;
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }

@@ -1,9 +1,12 @@
 /**
- * The terminal seam: stdout carries the answer, stderr carries everything else (status, tool lines, the login link).
- * Every piece of text from the model or a server passes the terminal sanitizer on its way out. Colour only on a TTY
- * and without NO_COLOR/--no-color. Nothing else in src/ writes to the terminal.
+ * The terminal seam: stdout carries the answer, stderr carries everything else (status, tool lines, the live
+ * spinner, the login link and its QR code). Every piece of text from the model or a server passes the terminal
+ * sanitizer on its way out; on a TTY the answer is rendered from Markdown. Colour only on a TTY and without
+ * NO_COLOR/--no-color. Nothing else in src/ writes to the terminal.
  */
 import type { Writable } from 'node:stream';
+import { createMarkdownStream } from './markdown-render.js';
+import { createStatusLine, type StatusLine } from './status-line.js';
 import { createStreamSanitizer, sanitizeForTerminal } from './terminal-text.js';
 
 export interface Ui {
@@ -15,51 +18,85 @@ export interface Ui {
   status(line: string): void;
   /** One warning line on stderr (highlighted on a TTY). */
   warn(line: string): void;
+  /** A drawing made by kite-chat itself (the QR code): written to stderr as is, never from untrusted text. */
+  drawing(text: string): void;
+  /** The live spinner line on stderr; does nothing unless stderr is a TTY. */
+  readonly activity: StatusLine;
   /** Whether stderr is a terminal a person is watching (spinners, QR codes). */
   readonly interactive: boolean;
+  /** Whether kite-chat's own styling (colour) is on for stderr. */
+  readonly color: boolean;
+  /** Columns of the terminal on stderr (80 when unknown). */
+  columns(): number;
 }
 
+type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
+
 export interface TerminalStreams {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  stdout: TerminalStream;
+  stderr: TerminalStream;
 }
 
 const DIM = '\u001b[2m';
 const YELLOW = '\u001b[33m';
 const RESET = '\u001b[0m';
+const DEFAULT_COLUMNS = 80;
 
 export function createTerminalUi(streams: TerminalStreams, options: { color: boolean }): Ui {
   const colorOnStderr = options.color && streams.stderr.isTTY === true;
-  let answerSanitizer = createStreamSanitizer();
+  // On a TTY the answer is rendered (styled only with colour on); piped, it stays the plain text the model wrote.
+  const newAnswerStream = () =>
+    streams.stdout.isTTY === true
+      ? createMarkdownStream({ color: options.color, width: streams.stdout.columns ?? DEFAULT_COLUMNS })
+      : createStreamSanitizer();
+  let answerStream = newAnswerStream();
   let answerOpen = false;
   let answerEndsWithNewline = true;
   const paint = (style: string, text: string) => (colorOnStderr ? `${style}${text}${RESET}` : text);
+  const activity = createStatusLine({
+    write: (text) => streams.stderr.write(text),
+    now: () => performance.now(),
+    setInterval,
+    clearInterval,
+    enabled: streams.stderr.isTTY === true,
+    color: colorOnStderr,
+    columns: () => streams.stderr.columns,
+  });
+
+  function writeAnswer(text: string): void {
+    if (text === '') return;
+    activity.clear();
+    answerOpen = true;
+    answerEndsWithNewline = text.endsWith('\n');
+    streams.stdout.write(text);
+  }
 
   return {
     interactive: streams.stderr.isTTY === true,
+    color: colorOnStderr,
+    activity,
+    columns: () => streams.stderr.columns ?? DEFAULT_COLUMNS,
     answer(delta) {
-      const clean = answerSanitizer.push(delta);
-      if (clean === '') return;
-      answerOpen = true;
-      answerEndsWithNewline = clean.endsWith('\n');
-      streams.stdout.write(clean);
+      writeAnswer(answerStream.push(delta));
     },
     endAnswer() {
-      const rest = answerSanitizer.flush();
-      if (rest !== '') {
-        streams.stdout.write(rest);
-        answerEndsWithNewline = rest.endsWith('\n');
-      }
+      writeAnswer(answerStream.flush());
       if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
-      answerSanitizer = createStreamSanitizer();
+      answerStream = newAnswerStream();
       answerOpen = false;
       answerEndsWithNewline = true;
     },
     status(line) {
+      activity.clear();
       streams.stderr.write(`${paint(DIM, sanitizeForTerminal(line))}\n`);
     },
     warn(line) {
+      activity.clear();
       streams.stderr.write(`${paint(YELLOW, sanitizeForTerminal(line))}\n`);
+    },
+    drawing(text) {
+      activity.clear();
+      streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
 }
