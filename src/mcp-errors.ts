@@ -27,6 +27,17 @@ export class ToolTimeoutError extends Error {
   }
 }
 
+/**
+ * The token ran out or was revoked during a call, and the user has authorized again. The call was refused before it
+ * ran and is not repeated (it may have been an order); the message is what the model reads, so it says what to do.
+ */
+export class AuthorizationRenewedError extends Error {
+  constructor(toolName: string) {
+    super(`The server asked for a new authorization, which is now done; ${toolName} was not sent. Call it again if it is still wanted.`);
+    this.name = 'AuthorizationRenewedError';
+  }
+}
+
 export type Failure =
   | { kind: 'gone'; status: 400 | 404 }
   | { kind: 'unreachable'; reason: string }
@@ -126,6 +137,13 @@ export function callFailureMessage(place: string, doing: string, failure: Failur
     case 'unknown':
       return `The Kite MCP server at ${place} failed while ${doing} (${failure.reason}).`;
   }
+}
+
+/** A step of the OAuth login (discovery, registration, the token exchange) failed; `reason` is unredacted text. */
+export function authorizationFailureMessage(place: string, reason: string): string {
+  const failure = failureFromMessage(reason, false);
+  const why = failure.kind === 'unreachable' ? failure.reason : shortReason(reason);
+  return `Could not authorize kite-chat with the MCP server at ${place} (${why}): run kite-chat login to try again, or check --url / KITE_MCP_URL.`;
 }
 
 export function sessionGoneMessage(place: string, status: 400 | 404): string {

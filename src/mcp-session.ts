@@ -1,16 +1,19 @@
 /**
- * The only module that imports the MCP SDK. It connects over legacy HTTP+SSE or Streamable HTTP (fresh, or resumed
- * by a saved session id), lists and calls tools, and turns every SDK and network failure into our error vocabulary
- * (mcp-errors.ts). Everything above it sees McpSession. It never prints; details go to NODE_DEBUG=kite-chat, redacted.
+ * The module that talks to the MCP SDK's client (oauth.ts only adds the OAuth provider). It connects over legacy
+ * HTTP+SSE or Streamable HTTP (fresh, resumed by a saved session id, or after a browser authorization), lists and
+ * calls tools, and turns every SDK and network failure into our error vocabulary (mcp-errors.ts). Everything above it
+ * sees McpSession. It never prints; details go to NODE_DEBUG=kite-chat, redacted.
  */
 import { debuglog } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ConfigError, McpConnectError } from './errors.js';
+import { CliError, ConfigError, LoginRequiredError, McpConnectError } from './errors.js';
 import {
+  AuthorizationRenewedError,
+  authorizationFailureMessage,
   callFailureMessage,
   connectFailureMessage,
   errorChainText,
@@ -23,8 +26,9 @@ import {
   ToolTimeoutError,
   type Failure,
 } from './mcp-errors.js';
+import { describeAuthorizationError, type OAuthLoginProvider } from './oauth.js';
 
-export { McpSessionGoneError, ToolTimeoutError } from './mcp-errors.js';
+export { AuthorizationRenewedError, McpSessionGoneError, ToolTimeoutError } from './mcp-errors.js';
 
 /** The hosted server answers initialize in well under a second; a server silent for 30 s will not answer at all. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -79,13 +83,53 @@ export interface ConnectOptions {
   sessionId?: string | undefined;
   connectTimeoutMs?: number;
   fetch?: typeof fetch;
-  /** An SDK OAuthClientProvider, passed through to the transport. */
-  authProvider?: unknown;
+  /**
+   * Logs in to servers that answer 401 with OAuth metadata (oauth.ts). When the SDK sends the user to the
+   * authorization page, connectMcp waits for the browser's code, trades it and connects again.
+   */
+  authProvider?: OAuthLoginProvider | undefined;
 }
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
+type FinishAuth = (code: string) => Promise<void>;
 
+/** A connect attempt that sent the user to authorize; connectMcp waits for the code. A second one is a failure. */
+class AuthorizationStarted extends LoginRequiredError {
+  readonly finishAuth: FinishAuth;
+  constructor(place: string, finishAuth: FinishAuth) {
+    super(`The MCP server at ${place} asked for another authorization right after one was given; run kite-chat login again.`);
+    this.finishAuth = finishAuth;
+  }
+}
+
+/** A connected session; with an authProvider, after the browser authorization it took (at most one per connect). */
 export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
+  const { authProvider } = options;
+  const connect = async () => {
+    try {
+      return await connectOnce(options).catch(async (error: unknown) => {
+        if (!(error instanceof AuthorizationStarted)) throw error;
+        await authorize(error.finishAuth, options);
+        return connectOnce(options);
+      });
+    } finally {
+      await authProvider?.closeListener(); // open only while a login is in progress
+    }
+  };
+  return authProvider === undefined ? connect() : authProvider.withAuthorizationAllowed(connect);
+}
+
+/** Waits for the code the browser brings back, then lets the SDK trade it for tokens (the provider saves them). */
+async function authorize(finishAuth: FinishAuth, options: ConnectOptions, signal?: AbortSignal): Promise<void> {
+  const code = await (options.authProvider as OAuthLoginProvider).waitForAuthorizationCode(signal);
+  await finishAuth(code).catch((error: unknown) => {
+    debug('finishing the authorization failed: %s', redact(errorChainText(error)));
+    if (error instanceof CliError) throw error;
+    throw new LoginRequiredError(authorizationFailureMessage(serverPlace(options.url), describeAuthorizationError(error)), { cause: error });
+  });
+}
+
+async function connectOnce(options: ConnectOptions): Promise<McpSession> {
   const url = options.url;
   // fetch refuses such URLs anyway; say why instead of failing obscurely (config.ts checks this too).
   if (url.username !== '' || url.password !== '') throw new ConfigError('The MCP server URL must not contain a user name or password.');
@@ -93,6 +137,8 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
   const place = serverPlace(url);
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const resumeId = transportKind === 'streamable-http' && options.sessionId !== '' ? options.sessionId : undefined;
+  const { authProvider } = options;
+  const authorizationsBefore = authProvider?.authorizationAttempts ?? 0;
   let sseSessionId: string | undefined;
 
   const baseFetch: Fetch = options.fetch ?? fetch;
@@ -103,7 +149,7 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
   };
   const transportOptions = {
     fetch: transportKind === 'sse' ? observingFetch : baseFetch,
-    ...(options.authProvider === undefined ? {} : { authProvider: options.authProvider as OAuthClientProvider }),
+    ...(authProvider === undefined ? {} : { authProvider }),
   };
   const transport =
     transportKind === 'sse'
@@ -177,7 +223,14 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
     log('connect failed', error);
     closing = true;
     await client.close().catch(() => {}); // also stops the SSE EventSource from retrying in the background
-    if (error instanceof McpConnectError) throw error;
+    if (error instanceof CliError) throw error; // ours already: a timeout, or a login the provider refused
+    // The SDK sent the user to the authorization page (oauth.ts showed the link) and gave up on this attempt.
+    if (error instanceof UnauthorizedError && authProvider?.authorizationPending === true) {
+      throw new AuthorizationStarted(place, (code) => transport.finishAuth(code));
+    }
+    if (authProvider !== undefined && authProvider.authorizationAttempts > authorizationsBefore && isAuthorizationError(error)) {
+      throw new McpConnectError(authorizationFailureMessage(place, describeAuthorizationError(error)), { cause: error });
+    }
     const failure = classify(error, resumeId !== undefined);
     if (failure.kind === 'gone') throw new McpSessionGoneError(failure.status, sessionGoneMessage(place, failure.status), { cause: error });
     throw new McpConnectError(connectFailureMessage(place, failure), { cause: error });
@@ -219,15 +272,23 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
       const toolTimeoutMs = callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
       signal?.throwIfAborted();
       try {
-        const result = await client.callTool({ name, arguments: args }, undefined, {
-          timeout: toolTimeoutMs,
-          ...(signal === undefined ? {} : { signal }),
-        });
+        const call = () => client.callTool({ name, arguments: args }, undefined, { timeout: toolTimeoutMs, ...(signal === undefined ? {} : { signal }) });
+        const result = await (authProvider === undefined ? call() : authProvider.withAuthorizationAllowed(call));
         const content = Array.isArray(result.content) ? (result.content as unknown[]) : [];
         return { isError: result.isError === true, content: content.map(toToolContent) };
       } catch (error) {
         signal?.throwIfAborted(); // the SDK wraps the abort reason in an McpError; the caller wants the abort itself
         log(`callTool ${name}`, error);
+        // The token ran out or was revoked mid-session and the user was sent to authorize again (oauth.ts). The call
+        // was refused before it ran; it is not repeated here (it may be an order): the caller decides.
+        if (error instanceof UnauthorizedError && authProvider?.authorizationPending === true) {
+          try {
+            await authorize((code) => transport.finishAuth(code), options, signal);
+          } finally {
+            await authProvider.closeListener();
+          }
+          throw new AuthorizationRenewedError(name);
+        }
         if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
           throw new ToolTimeoutError(`${name} did not answer within ${formatSeconds(toolTimeoutMs)} s.`, { cause: error });
         }
@@ -288,6 +349,11 @@ function classify(error: unknown, hadSession: boolean): Failure {
   if (error instanceof UnauthorizedError) return { kind: 'unauthorized', status: 401 };
   if (isSchemaError(error) || error instanceof SyntaxError) return { kind: 'not-mcp', reason: 'the reply was not JSON-RPC' };
   return failureFromMessage(errorChainText(error), hadSession);
+}
+
+/** Errors of the SDK's auth flow (discovery, registration, token requests), as opposed to the transport's own. */
+function isAuthorizationError(error: unknown): boolean {
+  return !(error instanceof StreamableHTTPError || error instanceof SseError || error instanceof McpError || error instanceof UnauthorizedError);
 }
 
 function isSchemaError(error: unknown): boolean {
