@@ -26,6 +26,8 @@ export type AgentEvent =
   | { type: 'tool-call-end'; id: string; name: string; isError: boolean; durationMs: number; text: string }
   | { type: 'round-limit'; rounds: number }
   | { type: 'repeated-call'; name: string }
+  /** The model's context window overflowed: every tool result older than this turn was left out, once per turn. */
+  | { type: 'history-trimmed'; trimmedResults: number }
   /** One per round that reported usage: that round's tokens, not the running total. */
   | { type: 'usage'; usage: Usage };
 
@@ -46,4 +48,9 @@ export interface TurnResult {
    * id, and the final assistant message (left out when the answer is empty). Ready to append to the history.
    */
   messages: ChatCompletionMessageParam[];
+  /**
+   * Set when the model's context window overflowed and the input history had to be trimmed to fit: the input
+   * messages as they were last sent. A caller that keeps the conversation should keep these in place of its own.
+   */
+  trimmedHistory?: ChatCompletionMessageParam[];
 }

@@ -7,6 +7,8 @@
 import type {
   ChatCompletionAssistantMessageParam, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import { ConfigError, ContextLengthError } from './errors.js';
+import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from './openai-model.js';
 import { parseToolArguments, type ToolEntry } from './tool-schema.js';
 import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './agent-events.js';
@@ -43,10 +45,16 @@ interface CallContext {
   signal: AbortSignal;
 }
 
-/** Rejects with an error named AbortError as soon as `signal` aborts, whatever the model or a tool is doing then. */
+/**
+ * Rejects with an error named AbortError as soon as `signal` aborts, whatever the model or a tool is doing then; with
+ * a ConfigError, before any request, when the new question is too long to send (history-budget.ts).
+ */
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const { complete, onEvent, signal, maxRounds } = input;
   if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new RangeError(`maxRounds must be a whole number of at least 1, got ${maxRounds}.`);
+  const question = input.messages.at(-1);
+  const tooLong = question?.role === 'user' && typeof question.content === 'string' ? questionTooLong(question.content) : undefined;
+  if (tooLong !== undefined) throw new ConfigError(tooLong);
   const definitions = input.tools.map((tool) => tool.definition);
   const context: CallContext = {
     entries: new Map(input.tools.map((tool) => [tool.definition.function.name, tool])),
@@ -59,6 +67,9 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   /** The call keys of the last REPEAT_LIMIT - 1 rounds, oldest first. */
   const earlierRounds: Set<string>[] = [];
   let usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  /** The input history, replaced by a trimmed copy if the model's context window overflowed once. */
+  let history = input.messages;
+  let trimmedHistory: ChatCompletionMessageParam[] | undefined;
 
   for (let round = 1; ; round += 1) {
     throwIfAborted(signal);
@@ -67,12 +78,26 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
       // Text still buffered when the user cancelled must not reach the screen.
       if (!signal.aborted && delta !== '') onEvent({ type: 'assistant-text', delta });
     };
-    const request = { messages: [...input.messages, ...added], tools: [...definitions] };
-    const response = await untilAborted(complete(request, { signal, onTextDelta }), signal);
+    const ask = () => untilAborted(complete({ messages: [...history, ...added], tools: [...definitions] }, { signal, onTextDelta }), signal);
+    let response: ModelResponse;
+    try {
+      response = await ask();
+    } catch (error) {
+      // Once per turn: older tool results go, and the request is sent again; a second overflow is the user's to solve.
+      if (!(error instanceof ContextLengthError) || trimmedHistory !== undefined) throw error;
+      // Every tool result older than this turn goes (the model can fetch again); the turns themselves stay.
+      const fit = fitHistory([...history], { maxTokens: 1, targetTokens: 0, dropTurns: false });
+      if (fit.trimmedResults === 0) throw error;
+      history = trimmedHistory = fit.messages;
+      onEvent({ type: 'history-trimmed', trimmedResults: fit.trimmedResults });
+      response = await ask();
+    }
     usage = addUsage(usage, response.usage);
     if (response.usage !== undefined) onEvent({ type: 'usage', usage: response.usage });
-    const finish = (stoppedBy: TurnResult['stoppedBy']): TurnResult =>
-      ({ text: response.text, stoppedBy, rounds: round, usage, toolCalls, messages: added });
+    const finish = (stoppedBy: TurnResult['stoppedBy']): TurnResult => ({
+      text: response.text, stoppedBy, rounds: round, usage, toolCalls, messages: added,
+      ...(trimmedHistory === undefined ? {} : { trimmedHistory }),
+    });
 
     if (response.toolCalls.length === 0) {
       // An empty answer adds no message: some OpenAI-compatible servers reject an assistant message with no content.

@@ -34,6 +34,7 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     connection: runtime.connection,
     catalog: runtime.catalog,
     classes: runtime.classes,
+    localTools: runtime.localTools,
     mode: 'ask',
     trading: false,
     confirmWrite: undefined,
@@ -81,7 +82,7 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     ui.endAnswer();
   } else {
     deps.writeJson(
-      `${JSON.stringify({
+      `${jsonForTerminal({
         answer: result.text,
         toolCalls: result.toolCalls.map((call) => ({ name: call.name, arguments: call.arguments ?? {}, isError: call.isError })),
         usage: result.usage,
@@ -96,4 +97,14 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves C1 controls (U+009B is a one-byte CSI to some terminals), DEL and
+ * Unicode bidi overrides raw; escaping them as \uXXXX keeps the JSON value identical and the terminal safe.
+ */
+function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (character) =>
+    `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -7,18 +7,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { parse as parseDotenv } from 'dotenv';
-import { runAsk } from './ask.js';
-import { runCommand } from './commands.js';
 import { resolveInvocation, USAGE, type Config } from './config.js';
 import { CliError, ConfigError, InterruptedError } from './errors.js';
-import { createComplete, createOpenAIClient, type Complete } from './openai-model.js';
+import type { Complete } from './openai-model.js';
 import { createOpener } from './opener.js';
-import { runRepl } from './repl.js';
-import { createRuntime } from './runtime.js';
 import { createTerminalUi, type Ui } from './ui.js';
 
 const debug = debuglog('kite-chat');
+
+/**
+ * Start-up (BENCHMARKS.md, cold_start_ms): what only one command needs is imported when that command runs (so
+ * --help, --version and configuration errors load no SDK at all), and the model adapter (the `openai` package,
+ * ~0.1 s to load) loads while the MCP connection opens instead of before it.
+ */
+type ModelModule = typeof import('./openai-model.js');
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
@@ -34,7 +36,7 @@ export interface CliIo {
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
   let config: Config;
   try {
-    const invocation = resolveInvocation({ argv, env, dotenv: readDotenv(io.cwd), homeDir: io.homeDir });
+    const invocation = resolveInvocation({ argv, env, dotenv: await readDotenv(io.cwd), homeDir: io.homeDir });
     if (invocation.kind === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -64,10 +66,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
   const openLink = createOpener({ browser: config.browser, platform: io.platform });
-  const runtime = await abortable(createRuntime({ config, ui, openLink }), interrupt);
+  const { createRuntime } = await import('./runtime.js'); // the MCP SDK: the connection needs it first
+  const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./openai-model.js') : undefined;
+  loadingModel?.catch(() => {}); // awaited below; if the connection fails first, that is the error to report
+  const runtime = await abortable(createRuntime({ config, ui, openLink, interrupt }), interrupt);
   try {
     if (config.command === 'ask') {
-      const { complete, model } = createModel(config);
+      const [{ runAsk }, modelModule] = await Promise.all([import('./ask.js'), loadingModel ?? import('./openai-model.js')]);
+      const { complete, model } = createModel(config, modelModule);
       return await runAsk(config.question ?? '', {
         runtime,
         complete,
@@ -78,8 +84,10 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
       });
     }
     if (config.command === 'chat') {
-      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }) });
+      const [{ runRepl }, modelModule] = await Promise.all([import('./repl.js'), loadingModel ?? import('./openai-model.js')]);
+      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule) });
     }
+    const { runCommand } = await import('./commands.js');
     return await runCommand(config.command, { runtime, ui, io, interrupt });
   } finally {
     await runtime.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));
@@ -87,9 +95,9 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
 }
 
 /** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
-function createModel(config: Config): { complete: Complete; model: string } {
-  const client = createOpenAIClient({ apiKey: config.apiKey, baseURL: config.baseURL });
-  return { model: config.model, complete: createComplete(client, { model: config.model }) };
+function createModel(config: Config, modelModule: ModelModule): { complete: Complete; model: string } {
+  const client = modelModule.createOpenAIClient({ apiKey: config.apiKey, baseURL: config.baseURL });
+  return { model: config.model, complete: modelModule.createComplete(client, { model: config.model }) };
 }
 
 function reportFailure(error: unknown, ui: Ui, interrupt: AbortSignal): number {
@@ -117,12 +125,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function readDotenv(cwd: string): Record<string, string> {
+async function readDotenv(cwd: string): Promise<Record<string, string>> {
+  let text: Buffer;
   try {
-    return parseDotenv(readFileSync(join(cwd, '.env')));
+    text = readFileSync(join(cwd, '.env'));
   } catch {
-    return {}; // no .env is the usual case
+    return {}; // no .env is the usual case, and then dotenv is not even loaded
   }
+  const { parse } = await import('dotenv');
+  return parse(text);
 }
 
 function packageVersion(): string {

@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import { LoginRequiredError } from './errors.js';
 import { SESSION_FILE } from './mcp-connection.js';
+import { OAUTH_FILE } from './oauth-store.js';
 import type { Runtime } from './runtime.js';
 import { createToolExecutor } from './tool-executor.js';
 import { formatToolTable } from './tool-table.js';
@@ -13,7 +14,7 @@ import { createLoginScreen } from './turn-view.js';
 import type { Ui } from './ui.js';
 
 /** Files under KITE_CHAT_HOME that hold credentials; logout deletes them all. */
-export const CREDENTIAL_FILES = [SESSION_FILE, 'oauth.json'];
+export const CREDENTIAL_FILES = [SESSION_FILE, OAUTH_FILE];
 
 export interface CommandDeps {
   runtime: Runtime;
@@ -25,7 +26,7 @@ export interface CommandDeps {
 export async function runCommand(command: 'login' | 'logout' | 'tools', deps: CommandDeps): Promise<number> {
   switch (command) {
     case 'tools':
-      deps.io.stdout.write(`${formatToolTable(deps.runtime.tools, deps.runtime.classes).join('\n')}\n`);
+      deps.io.stdout.write(`${formatToolTable(deps.runtime.tools, deps.runtime.classes, deps.runtime.localTools).join('\n')}\n`);
       return 0;
     case 'login':
       return login(deps);

@@ -31,6 +31,9 @@ export class ModelApiError extends CliError {
   override readonly exitCode = 5;
 }
 
+/** The request did not fit the model's context window; the agent trims older tool results and tries once more. */
+export class ContextLengthError extends ModelApiError {}
+
 /** The user pressed Ctrl-C. */
 export class InterruptedError extends CliError {
   override readonly exitCode = 130;

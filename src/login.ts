@@ -5,12 +5,16 @@
  * The model is only ever told that a link was shown and how the login ended; it never sees the signed link.
  */
 import type { OpenLink } from './opener.js';
+import { createRedactor } from './redact.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
 
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
 
 const ALREADY_LOGGED_IN = /^You are already logged in as (.+?)\s*$/;
+/** Links in a `login` text we could not read a login link from: one may still be signed, so the model gets none. */
+const LINK_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:javascript|data|file|vbscript|blob):)[^\s)\]>"'`]*/gi;
+const redactSecrets = createRedactor({});
 
 export type ProbeTool = (name: string, signal: AbortSignal) => Promise<{ text: string; isError: boolean }>;
 
@@ -79,12 +83,17 @@ export function loginMessageForModel(outcome: LoginOutcome): string {
     case 'refused':
       return 'The server returned a login link that kite-chat refused to open because it is not a Kite login link. Tell the user the login could not be started safely.';
     case 'no-link':
-      return `The login tool returned no login link: ${outcome.text}`;
+      return `The login tool returned no login link: ${withoutLinks(outcome.text)}`;
     case 'not-completed':
       return 'A login link was shown to the user, but the login was not completed. Ask the user to log in (they can type /login) and then ask again.';
     case 'session-lost':
       return 'The connection to the Kite server was lost before the login finished; a new login is needed.';
   }
+}
+
+/** The text without its links and without anything shaped like a session id or token. */
+function withoutLinks(text: string): string {
+  return redactSecrets(text.replace(LINK_LIKE, '[link removed]'));
 }
 
 async function waitForLogin(link: string, deps: LoginDeps): Promise<LoginOutcome> {

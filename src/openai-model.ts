@@ -9,7 +9,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type {
   ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionFunctionTool, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { ModelApiError } from './errors.js';
+import { ContextLengthError, ModelApiError } from './errors.js';
 
 /** Where the client goes when no base URL is given; only there are OpenAI-only parameters sent. */
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -21,6 +21,8 @@ const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Server text quoted in an error line is cut here: enough for "model x does not support tools", not a web page. */
 const MAX_QUOTED_CHARS = 200;
+/** OpenAI's error code for a request that does not fit the model's context window. */
+const CONTEXT_LENGTH_CODE = 'context_length_exceeded';
 
 export interface Usage { promptTokens: number; completionTokens: number }
 /** `arguments` is the raw JSON text as the model sent it; it may be invalid, and the loop says so to the model. */
@@ -102,7 +104,20 @@ export function createComplete(client: OpenAI, options: { model: string }): Comp
 
 export function describeModelError(error: unknown, baseURL: string | undefined, model?: string): ModelApiError {
   if (error instanceof ModelApiError) return error;
+  if (isContextLengthError(error)) {
+    const modelName = model === undefined ? 'the model' : `model "${model}"`;
+    return new ContextLengthError(
+      `The conversation is too long for ${modelName} at ${originOf(baseURL)} (400${serverSaid(error)}): `
+        + 'use /clear in the chat, or ask about less data at once.',
+      { cause: error },
+    );
+  }
   return new ModelApiError(describe(error, originOf(baseURL), model), { cause: error });
+}
+
+/** OpenAI's 400 for a request larger than the context window (vLLM and LiteLLM send the same code). */
+function isContextLengthError(error: unknown): error is APIError {
+  return error instanceof APIError && error.status === 400 && [error.code, error.type].includes(CONTEXT_LENGTH_CODE);
 }
 
 function describe(error: unknown, origin: string, model: string | undefined): string {

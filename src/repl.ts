@@ -71,6 +71,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     connection: runtime.connection,
     catalog: runtime.catalog,
     classes: runtime.classes,
+    localTools: runtime.localTools,
     mode: 'repl',
     trading: config.trading,
     confirmWrite: config.trading ? createWriteGate({ runtime, ui, ask: (prompt, signal) => readline.question(prompt, { signal }) }) : undefined,

@@ -10,8 +10,10 @@ import { openMcpConnection, type McpConnection } from './mcp-connection.js';
 import type { McpTool } from './mcp-session.js';
 import { createOAuthProvider } from './oauth.js';
 import type { OpenLink } from './opener.js';
+import { LOCAL_TOOLS, type LocalTool } from './local-tools.js';
 import { createRedactor } from './redact.js';
 import { createStore, type Store } from './store.js';
+import { checkToolDrift } from './tool-drift.js';
 import { classifyTool, detectCatalog, offeredTools, type Catalog, type ToolClass } from './tool-policy.js';
 import { toOpenAITools, type ToolEntry } from './tool-schema.js';
 import type { Ui } from './ui.js';
@@ -25,6 +27,8 @@ export interface Runtime {
   readonly store: Store;
   readonly catalog: Catalog;
   readonly tools: readonly McpTool[];
+  /** kite-chat's own read-only tools offered beside the server's (portfolio figures; Kite's catalog only). */
+  readonly localTools: readonly LocalTool[];
   readonly classes: ReadonlyMap<string, ToolClass>;
   readonly systemPrompt: string;
   /** The tools offered to the model in this mode (write tools only with --trading in the REPL). */
@@ -62,6 +66,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const tools = await connection.tools();
   const catalog = detectCatalog(tools.map((tool) => tool.name));
   const classes = new Map(tools.map((tool) => [tool.name, classifyTool(tool, catalog)] as const));
+  // The local tools read Kite's v0.3 tools by name; a server that already has a tool of the same name wins.
+  const localTools = catalog === 'kite' ? LOCAL_TOOLS.filter((local) => !classes.has(local.name)) : [];
+  const drift = await checkToolDrift({ store, serverUrl: config.url, tools, classes }).catch(() => [
+    `Could not record the server's tool list under ${config.home}; changes to it will not be pointed out.`,
+  ]);
+  for (const line of drift) ui.warn(line);
   const redact = createRedactor({ values: config.apiKey === undefined ? [] : [config.apiKey] });
 
   return {
@@ -70,10 +80,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     store,
     catalog,
     tools,
+    localTools,
     classes,
     systemPrompt,
     offered(mode) {
-      return toOpenAITools(offeredTools(tools, { trading: config.trading, mode }));
+      const local = localTools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema, annotations: { readOnlyHint: true } }));
+      return toOpenAITools([...offeredTools(tools, { trading: config.trading, mode }), ...local]);
     },
     redact,
     audit(entry) {

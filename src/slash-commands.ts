@@ -32,7 +32,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     name: '/tools',
     help: 'the server tools and whether they read or write',
     run: (_argument, { runtime, ui }) => {
-      for (const line of formatToolTable(runtime.tools, runtime.classes)) ui.status(line);
+      for (const line of formatToolTable(runtime.tools, runtime.classes, runtime.localTools)) ui.status(line);
     },
   },
   {

@@ -7,6 +7,7 @@ import type { CallTool, ToolOutcome } from './agent.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from './errors.js';
 import { completeLogin, loginMessageForModel, type LoginDeps, type LoginOutcome } from './login.js';
+import type { LocalTool } from './local-tools.js';
 import type { McpConnection } from './mcp-connection.js';
 import { McpSessionGoneError, type McpSession } from './mcp-session.js';
 import { classifyCall, refusalText, type Catalog, type ToolClass } from './tool-policy.js';
@@ -20,6 +21,15 @@ const GENERIC_KITE_FAILURE = /^Failed to /;
 const NO_LOGIN_TOOLS = new Set(['login', 'search_instruments']);
 /** A server that keeps losing the session within one call is broken; stop rather than loop. */
 const MAX_LOGIN_ATTEMPTS = 3;
+/**
+ * SERVER.md §3: without `limit` Kite's paginated tools return every item (a broad search: thousands). When the model
+ * gives none, this many are asked for: for account lists, what the result budget surely holds as a table (~190
+ * holdings); for a search, more than 50 matches means the query is too broad.
+ */
+const DEFAULT_PAGE_LIMITS: Readonly<Record<string, number>> = {
+  get_holdings: 150, get_positions: 150, get_orders: 150, get_trades: 150, get_gtts: 150, get_mf_holdings: 150,
+  search_instruments: 50,
+};
 
 export interface WriteGate {
   /** Asks the user to confirm a write; resolves to the refusal text for the model, or undefined to go ahead. */
@@ -39,6 +49,8 @@ export interface ToolExecutorDeps {
   serverUrl: URL;
   toolTimeoutMs: number;
   resultBudgetChars?: number;
+  /** kite-chat's own read-only tools, run here instead of on the server. */
+  localTools?: readonly LocalTool[];
   /** Called with an error that must end the whole run (--ask: a login that did not complete → exit 3). */
   onFatal: (error: CliError) => void;
   /** Told about every login outcome (the REPL shows who is logged in). */
@@ -72,10 +84,28 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   /** One login at a time: parallel calls that all found the user logged out share the same link and wait. */
   let pendingLogin: Promise<LoginOutcome> | undefined;
   function runLogin(signal: AbortSignal): Promise<LoginOutcome> {
+    if (deps.catalog === 'kite-modes') return whoIsLoggedIn(signal);
     pendingLogin ??= loginOnce(signal).finally(() => {
       pendingLogin = undefined;
     });
     return pendingLogin;
+  }
+
+  /**
+   * Kite's next server has no `login` tool: connecting is the login (OAuth, done by the MCP session), so "logging
+   * in" means asking who the token belongs to.
+   */
+  async function whoIsLoggedIn(signal: AbortSignal): Promise<LoginOutcome> {
+    const session = await deps.connection.session();
+    const result = narrow(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
+    if (result.isError) return { status: 'no-link', text: result.text };
+    try {
+      const profile = JSON.parse(result.text) as { user_name?: unknown; user_id?: unknown };
+      const name = typeof profile.user_name === 'string' ? profile.user_name : String(profile.user_id ?? 'the user');
+      return report({ status: 'already', userName: name });
+    } catch {
+      return { status: 'no-link', text: result.text };
+    }
   }
 
   async function loginOnce(signal: AbortSignal): Promise<LoginOutcome> {
@@ -128,10 +158,27 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
 
   const callTool: CallTool = async (call, { signal }) => {
     const started = Date.now();
-    const toolClass = classifyCall(call.name, call.arguments, deps.classes.get(call.name) ?? 'write', deps.catalog);
+    const local = deps.localTools?.find((tool) => tool.name === call.name);
+    const toolClass = local !== undefined ? 'read' : classifyCall(call.name, call.arguments, deps.classes.get(call.name) ?? 'write', deps.catalog);
     const audit = (outcome: string) =>
       deps.onAudit?.({ name: call.name, arguments: call.arguments, toolClass, outcome, durationMs: Date.now() - started });
+    try {
+      return await (local === undefined ? runCall(call, signal, toolClass, audit) : runLocal(local, call, signal, audit));
+    } catch (error) {
+      // Every path of runCall audits before it returns; one that throws (a transport failure, Ctrl-C) must too.
+      const failed = toolClass === 'write' ? 'failed' : 'error';
+      audit(signal.aborted ? 'cancelled' : `${failed}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  };
+  return { callTool, login: runLogin };
 
+  async function runCall(
+    call: { name: string; arguments: Record<string, unknown> },
+    signal: AbortSignal,
+    toolClass: ToolClass,
+    audit: (outcome: string) => void,
+  ): Promise<ToolOutcome> {
     if (toolClass === 'write') {
       const refusal = await gateWrite(call, signal);
       if (refusal !== undefined) {
@@ -147,18 +194,57 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
       audit(outcome.status);
       return { text: loginMessageForModel(outcome), isError: outcome.status !== 'logged-in' && outcome.status !== 'already' };
     }
-    let result = await callOnSession(call.name, call.arguments, signal, 'read');
-    if (result.isError && needsLogin(call.name, result.text)) result = await loginInstead(call.name, result, signal);
+    const limit = deps.catalog === 'kite' && call.arguments['limit'] === undefined ? DEFAULT_PAGE_LIMITS[call.name] : undefined;
+    const args = limit === undefined ? call.arguments : { ...call.arguments, limit };
+    let result = await callOnSession(call.name, args, signal, 'read');
+    if (result.isError && deps.catalog === 'kite' && needsLogin(call.name, result.text)) {
+      result = await loginInstead(call.name, result, signal);
+    }
     audit(result.isError ? 'error' : 'ok');
-    return compact(result);
-  };
-  return { callTool, login: runLogin };
+    const notice = limit === undefined || result.isError ? undefined : defaultLimitNotice(call.name, args, result.text);
+    if (notice === undefined) return compact(result);
+    const compacted = compactToolResult(result.text, { maxChars: Math.max(0, budget - notice.length - 1) }).text;
+    return { text: `${compacted}\n${notice}`, isError: false };
+  }
+
+  /** kite-chat's own tools (portfolio figures): they read the server on this session and never write. */
+  async function runLocal(
+    tool: LocalTool,
+    call: { name: string; arguments: Record<string, unknown> },
+    signal: AbortSignal,
+    audit: (outcome: string) => void,
+  ): Promise<ToolOutcome> {
+    const read = (name: string, args: Record<string, unknown>, readSignal: AbortSignal) =>
+      callOnSession(name, args, readSignal, 'read');
+    let result = await tool.run(call.arguments, read, signal, new Date());
+    if (result.isError && deps.catalog === 'kite' && needsLogin(call.name, result.text)) {
+      result = await loginInstead(call.name, result, signal);
+    }
+    audit(result.isError ? 'error' : 'ok');
+    return result; // already compact: labelled figures, not raw JSON
+  }
 
   async function gateWrite(call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal) {
     if (deps.mode === 'ask') return refusalText(call.name, 'read-only-ask');
     if (!deps.trading || deps.confirmWrite === undefined) return refusalText(call.name, 'read-only-repl');
     return deps.confirmWrite(call, signal);
   }
+}
+
+/** Said when kite-chat chose the page size and there is more: how many in all, and how to get the next page. */
+function defaultLimitNotice(name: string, args: Record<string, unknown>, text: string): string | undefined {
+  let pagination: { total?: unknown; has_more?: unknown } | undefined;
+  try {
+    pagination = (JSON.parse(text) as { pagination?: typeof pagination }).pagination;
+  } catch {
+    return undefined;
+  }
+  if (pagination?.has_more !== true) return undefined;
+  const from = typeof args['from'] === 'number' ? args['from'] : 0;
+  const next = from + Number(args['limit']);
+  const total = typeof pagination.total === 'number' ? ` of ${pagination.total}` : '';
+  return `[kite-chat asked ${name} for ${String(args['limit'])} items${total} because the call gave no limit. `
+    + `Call it again with from=${next} for the next page, or narrow the question.]`;
 }
 
 function needsLogin(name: string, text: string): boolean {

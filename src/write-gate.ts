@@ -1,10 +1,12 @@
 /**
  * The pre-trade gate for --trading in the REPL (CONTRACT.md "Trading safety", PEERS.md R4): every write call is
- * shown in full with an estimated value from get_ltp (and, for modify/cancel, the order it changes, from
- * get_orders), refused above KITE_CHAT_MAX_ORDER_VALUE, and run only after the user types the symbol and quantity
- * back. The same order again within 30 s needs a second confirmation that says so. Decides; never calls the write.
+ * shown in full with an estimated value from get_ltp (and, for modify/cancel, the order or GTT it changes, from
+ * get_orders / get_gtts), refused above KITE_CHAT_MAX_ORDER_VALUE, and run only after the user types the symbol and
+ * quantity back. The same order again within 30 s needs a second confirmation that says so. One call at a time:
+ * parallel write calls from one model response are previewed and confirmed in turn. Decides; never calls the write.
  */
 import { describeWriteCall, checkOrderValue, isConfirmation, orderFingerprint, type OrderPreview } from './order-preview.js';
+import type { ToolCallResult } from './mcp-session.js';
 import type { Runtime } from './runtime.js';
 import { refusalText } from './tool-policy.js';
 import { toolResultText } from './tool-schema.js';
@@ -16,6 +18,8 @@ export const DUPLICATE_WINDOW_MS = 30_000;
 /** The price and order look-ups are a courtesy; they must not hold the confirmation up for long. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 const DUPLICATE_PHRASE = 'AGAIN';
+/** Writes that change an existing GTT: the preview shows it as get_gtts lists it, found by its `id`. */
+const GTT_CHANGES = new Set(['modify_gtt_order', 'delete_gtt_order']);
 
 export interface WriteGateDeps {
   runtime: Runtime;
@@ -27,9 +31,11 @@ export interface WriteGateDeps {
 export function createWriteGate(deps: WriteGateDeps): WriteGate {
   const now = deps.now ?? Date.now;
   const confirmedAt = new Map<string, number>();
+  // readline answers only the first of two pending questions, and two previews at once cannot be read anyway.
+  let previous: Promise<unknown> = Promise.resolve();
 
-  return async (call, signal) => {
-    const existingOrder = await lookUpOrder(deps.runtime, call.arguments['order_id'], signal);
+  const decide: WriteGate = async (call, signal) => {
+    const existingOrder = await lookUpExisting(deps.runtime, call, signal);
     let preview = describeWriteCall(call.name, call.arguments, { existingOrder });
     if (preview.instrument !== undefined) {
       const ltp = await lookUpLtp(deps.runtime, preview.instrument, signal);
@@ -39,7 +45,7 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
     const value = checkOrderValue(preview, deps.runtime.config.maxOrderValueRupees);
     if (!value.ok) {
       deps.ui.warn(`Refused: ${value.reason}`);
-      return refusalText(call.name, 'over-cap', value.reason);
+      return refusalText(call.name, value.refusal, value.reason);
     }
     const typed = await deps.ask(`Type "${preview.confirmPhrase}" to confirm, anything else cancels: `, signal);
     if (!isConfirmation(typed, preview)) {
@@ -47,9 +53,9 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
       return refusalText(call.name, 'declined');
     }
     const fingerprint = orderFingerprint(call.name, call.arguments);
-    const previous = confirmedAt.get(fingerprint);
-    if (previous !== undefined && now() - previous < DUPLICATE_WINDOW_MS) {
-      const seconds = Math.round((now() - previous) / 1000);
+    const confirmedBefore = confirmedAt.get(fingerprint);
+    if (confirmedBefore !== undefined && now() - confirmedBefore < DUPLICATE_WINDOW_MS) {
+      const seconds = Math.round((now() - confirmedBefore) / 1000);
       deps.ui.warn(`You confirmed this same order ${seconds} s ago. Confirming again sends it a SECOND time.`);
       const again = await deps.ask(`Type ${DUPLICATE_PHRASE} to send it again, anything else cancels: `, signal);
       if (again.trim().toUpperCase() !== DUPLICATE_PHRASE) {
@@ -60,6 +66,15 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
     confirmedAt.set(fingerprint, now());
     return undefined;
   };
+
+  return (call, signal) => {
+    const turn = previous.then(() => {
+      signal.throwIfAborted();
+      return decide(call, signal);
+    });
+    previous = turn.catch(() => {});
+    return turn;
+  };
 }
 
 function show(ui: Ui, preview: OrderPreview): void {
@@ -67,12 +82,30 @@ function show(ui: Ui, preview: OrderPreview): void {
   for (const line of preview.lines) ui.status(`  ${line}`);
 }
 
-async function lookUpOrder(runtime: Runtime, orderId: unknown, signal: AbortSignal) {
-  if (typeof orderId !== 'string' && typeof orderId !== 'number') return undefined;
-  const rows = await readJson(runtime, 'get_orders', {}, signal);
+/** The order (get_orders, by order_id) or GTT (get_gtts, by id = trigger_id) the call would change, if any. */
+async function lookUpExisting(
+  runtime: Runtime,
+  call: { name: string; arguments: Record<string, unknown> },
+  signal: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  if (GTT_CHANGES.has(call.name)) return lookUpRecord(runtime, 'get_gtts', 'id', call.arguments['trigger_id'], signal);
+  return lookUpRecord(runtime, 'get_orders', 'order_id', call.arguments['order_id'], signal);
+}
+
+async function lookUpRecord(
+  runtime: Runtime,
+  tool: string,
+  key: string,
+  id: unknown,
+  signal: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+  const listed = await readJson(runtime, tool, {}, signal);
+  // Without `limit` Kite MCP returns the bare array; a paginated reply keeps it under `data`.
+  const rows: unknown = isRecord(listed) ? listed['data'] : listed;
   if (!Array.isArray(rows)) return undefined;
-  const order: unknown = rows.find((row: { order_id?: unknown }) => String(row?.order_id) === String(orderId));
-  return isRecord(order) ? order : undefined;
+  const found: unknown = rows.find((row: unknown) => isRecord(row) && String(row[key]) === String(id));
+  return isRecord(found) ? found : undefined;
 }
 
 async function lookUpLtp(runtime: Runtime, instrument: string, signal: AbortSignal): Promise<number | undefined> {
@@ -82,16 +115,29 @@ async function lookUpLtp(runtime: Runtime, instrument: string, signal: AbortSign
   return isRecord(quote) && typeof quote['last_price'] === 'number' ? quote['last_price'] : undefined;
 }
 
-/** A read on the live session, parsed as JSON; undefined when it fails in any way (the preview then says so). */
+/**
+ * A read on the live session, parsed as JSON; undefined when it fails in any way (the preview then says so).
+ * Audited like the model's calls, so the log shows what kite-chat itself read before an order.
+ */
 async function readJson(runtime: Runtime, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
-  if (!runtime.classes.has(tool)) return undefined;
+  if (runtime.classes.get(tool) !== 'read') return undefined;
+  const started = Date.now();
+  const audit = (outcome: string) =>
+    runtime.audit({ mode: 'repl', by: 'order-preview', name: tool, arguments: args, toolClass: 'read', outcome, durationMs: Date.now() - started });
+  let result: ToolCallResult;
   try {
     const session = await runtime.connection.session();
-    const result = await session.callTool(tool, args, { signal, timeoutMs: LOOKUP_TIMEOUT_MS });
-    if (result.isError) return undefined;
+    result = await session.callTool(tool, args, { signal, timeoutMs: LOOKUP_TIMEOUT_MS });
+  } catch (error) {
+    signal.throwIfAborted();
+    audit(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  audit(result.isError ? 'error' : 'ok');
+  if (result.isError) return undefined;
+  try {
     return JSON.parse(toolResultText(result)) as unknown;
   } catch {
-    signal.throwIfAborted();
     return undefined;
   }
 }

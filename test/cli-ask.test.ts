@@ -58,7 +58,7 @@ describe.each(['sse', 'mcp'] as const)('--ask over /%s', (transport) => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${ANSWER}\n`);
     expect(run.stderr).toContain('WARNING: AI systems are unpredictable and non-deterministic');
-    const launches = await browserLaunches(browserLog);
+    const launches = await browserLaunches(browserLog, 1);
     expect(launches).toHaveLength(1);
     const link = launches[0]?.[0] ?? '';
     expect(launches[0]).toEqual([link]);
@@ -117,7 +117,7 @@ test('--login-timeout 0 without a login exits 3 with the link on stderr', async 
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(new RegExp(`${kite.origin}/connect/login\\?api_key=kitemcp`));
   expect(run.stderr).toMatch(/login not completed/i);
-  expect(await browserLaunches(browserLog)).toHaveLength(1);
+  expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
 });
 
 test('--no-browser prints the link and opens nothing', async () => {

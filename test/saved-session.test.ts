@@ -55,7 +55,7 @@ test('two --ask runs over /mcp need one browser login between them', async () =>
   expect(second.stdout).toBe('Worth a lot.\n');
   expect(count(kite, isInitialize)).toBe(1);
   expect(count(kite, isLoginCallback)).toBe(1);
-  expect(await browserLaunches(browserLog)).toHaveLength(1);
+  expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
   expect(second.stderr).not.toContain('/connect/login');
 
   const saved = JSON.parse(await readFile(join(home, 'session.json'), 'utf8')) as Record<string, unknown>;
@@ -78,7 +78,7 @@ test('a saved session the server has ended is replaced, said in one line, and lo
   expect(second.stderr.split('\n').filter((line) => /saved Kite session has ended/.test(line))).toHaveLength(1);
   expect(count(kite, isInitialize)).toBe(2);
   expect(count(kite, isLoginCallback)).toBe(2);
-  expect(await browserLaunches(browserLog)).toHaveLength(2);
+  expect(await browserLaunches(browserLog, 2)).toHaveLength(2);
   const saved = JSON.parse(await readFile(join(home, 'session.json'), 'utf8')) as { sessionId: string };
   expect(saved.sessionId).not.toBe(sessionId);
 });
@@ -121,7 +121,7 @@ test("Kite's daily login expiry starts the login again on the same session", asy
   expect(second.code).toBe(0);
   expect(count(kite, isInitialize)).toBe(1);
   expect(count(kite, isLoginCallback)).toBe(2);
-  expect(await browserLaunches(browserLog)).toHaveLength(2);
+  expect(await browserLaunches(browserLog, 2)).toHaveLength(2);
   const toolMessages = JSON.stringify(model.requests.at(-2)?.body?.messages);
   expect(toolMessages).toMatch(/logged in to Kite as/);
 });
@@ -138,7 +138,7 @@ test('kite-chat login logs in and keeps the session; a second login finds it log
   const second = await runCli(['login'], { env });
   expect(second.code).toBe(0);
   expect(second.stdout).toBe(first.stdout);
-  expect(await browserLaunches(browserLog)).toHaveLength(1);
+  expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
   expect(count(kite, isInitialize)).toBe(1);
 });
 
@@ -164,7 +164,9 @@ test('kite-chat tools prints every server tool with its read/write class', async
   expect(run.code).toBe(0);
   const lines = run.stdout.trim().split('\n');
   expect(lines[0]).toMatch(/^TOOL\s+CLASS\s+DESCRIPTION$/);
-  expect(lines.slice(1)).toHaveLength(22);
+  expect(lines.slice(1)).toHaveLength(24);
+  expect(run.stdout).toMatch(/^portfolio_summary\s+read\s+\(local, computed by kite-chat\)/m);
+  expect(run.stdout).toMatch(/^holding_detail\s+read\s+\(local, computed by kite-chat\)/m);
   expect(run.stdout).toMatch(/^place_order\s+write\s+Place an order/m);
   expect(run.stdout).toMatch(/^get_holdings\s+read\s+/m);
   expect(lines.filter((line) => /^\S+\s+write\s/.test(line))).toHaveLength(6);

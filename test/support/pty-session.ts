@@ -9,6 +9,8 @@ import { BIN, REPO_ROOT } from './run-cli.js';
 const WAIT_TIMEOUT_MS = 15_000;
 
 export interface PtySession {
+  /** The kite-chat process id (for /proc/<pid>/status in the soak test). */
+  readonly pid: number;
   readonly output: () => string;
   /** Output with terminal escape sequences removed, for plain-text assertions. */
   readonly text: () => string;
@@ -33,6 +35,7 @@ export function startReplInPty(args: readonly string[], env: Record<string, stri
   const exit = new Promise<number>((resolve) => child.onExit(({ exitCode }) => resolve(exitCode)));
   const text = () => stripEscapes(output);
   return {
+    pid: child.pid,
     output: () => output,
     text,
     type: (keys) => child.write(keys),

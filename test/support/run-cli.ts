@@ -58,8 +58,20 @@ export async function temporaryFolder(prefix = 'kite-chat-test-'): Promise<strin
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** The argv lines the test BROWSER recorded (one JSON array per run). */
-export async function browserLaunches(logFile: string): Promise<string[][]> {
+/**
+ * The argv lines the test BROWSER recorded (one JSON array per run). The browser is detached and may outlive
+ * kite-chat by a moment, so with `expected` this waits (up to 5 s) until that many launches are recorded.
+ */
+export async function browserLaunches(logFile: string, expected = 0): Promise<string[][]> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const launches = await readLaunches(logFile);
+    if (launches.length >= expected) return launches;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return readLaunches(logFile);
+}
+
+async function readLaunches(logFile: string): Promise<string[][]> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
   return text
     .split('\n')

@@ -1,0 +1,91 @@
+/**
+ * Shared by the fault tests (test/faults-*.test.ts, test/soak.test.ts): the environment a spawned kite-chat gets
+ * against the two loopback fakes, the completion requests the scripted model received, and the checks every fault
+ * row makes of what the user sees (one line, no stack trace). Starting and closing the fakes stays in each test.
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { FakeKite } from './fake-kite/index.js';
+import { startReplInPty, type PtySession } from './pty-session.js';
+import { BROWSER_FOLLOW, temporaryFolder } from './run-cli.js';
+import type { RecordedRequest, ScriptedOpenAI } from './scripted-openai.js';
+
+/** A line of a Node stack trace, as an uncaught error would print it. */
+export const STACK_LINE = /^\s+at .+[:(]\d+/m;
+
+export async function cliEnvironment(model: ScriptedOpenAI | undefined, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const home = await temporaryFolder('kite-chat-faults-');
+  return {
+    OPENAI_API_KEY: 'sk-test-not-a-real-key',
+    OPENAI_BASE_URL: model?.baseURL ?? 'http://127.0.0.1:9/v1',
+    OPENAI_MODEL: 'scripted-model',
+    KITE_CHAT_HOME: home,
+    BROWSER: BROWSER_FOLLOW,
+    FAKE_BROWSER_LOG: join(home, 'browser.log'),
+    ...extra,
+  };
+}
+
+/** The REPL in a pseudo-terminal, pointed at `url`, never opening a browser. */
+export async function startRepl(url: string, model: ScriptedOpenAI | undefined, args: string[] = []): Promise<PtySession> {
+  const env = await cliEnvironment(model);
+  return startReplInPty(['--url', url, '--no-browser', ...args], env);
+}
+
+/** The origin of a loopback port nobody listens on (taken, then freed): connecting is refused at once. */
+export async function closedOrigin(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+export function completions(model: ScriptedOpenAI): RecordedRequest[] {
+  return model.requests.filter((request) => request.path.endsWith('/chat/completions'));
+}
+
+/** Everything the model was sent in the n-th completion request (0-based), as one string to search. */
+export function sentToModel(model: ScriptedOpenAI, index: number): string {
+  return JSON.stringify(completions(model)[index]?.body?.messages ?? []);
+}
+
+/** The tool messages of the last completion request, in order. */
+export function lastToolMessages(model: ScriptedOpenAI): string[] {
+  const messages = completions(model).at(-1)?.body?.messages ?? [];
+  return messages.filter((message) => message.role === 'tool').map((message) => String(message.content));
+}
+
+export function nonEmptyLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+export function toolRequests(kite: FakeKite, tool: string): FakeKite['requests'] {
+  return kite.requests.filter((request) => request.tool === tool);
+}
+
+/** Resolves once `condition` holds; rejects after `timeoutMs` (a fault that never shows is a failure, not a hang). */
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The REPL's exit code, or a failure when it does not exit within `timeoutMs` (then it is killed). */
+export async function exitWithin(repl: PtySession, timeoutMs = 10_000): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      repl.kill();
+      reject(new Error(`the REPL did not exit within ${timeoutMs} ms; the screen so far:\n${repl.text().slice(-1500)}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([repl.exit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
