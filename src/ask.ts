@@ -9,6 +9,7 @@ import { InterruptedError, type CliError } from './errors.js';
 import type { Complete } from './openai-model.js';
 import type { Runtime } from './runtime.js';
 import { createToolExecutor } from './tool-executor.js';
+import { createTurnController } from './turn-signal.js';
 import { createEventRenderer, createLoginScreen } from './turn-view.js';
 import type { Ui } from './ui.js';
 
@@ -26,7 +27,7 @@ export interface AskDeps {
 export async function runAsk(question: string, deps: AskDeps): Promise<number> {
   const { runtime, ui } = deps;
   const { config } = runtime;
-  const turn = new AbortController();
+  const turn = createTurnController();
   let fatal: CliError | undefined;
   const stopOnInterrupt = () => turn.abort();
   deps.interrupt.addEventListener('abort', stopOnInterrupt, { once: true });

@@ -14,6 +14,7 @@ import type { Runtime } from './runtime.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from './input-history.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
+import { createTurnController } from './turn-signal.js';
 import { createEventRenderer, createLoginScreen } from './turn-view.js';
 import type { Ui } from './ui.js';
 import { createWriteGate } from './write-gate.js';
@@ -101,7 +102,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     }
     const text = line.trim();
     if (text === '') continue;
-    turn = new AbortController();
+    turn = createTurnController();
     try {
       if (text.startsWith('/')) {
         const next = await runSlashCommand(text, { runtime, ui, state, executor, createModel: deps.createModel, signal: turn.signal });

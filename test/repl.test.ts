@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { startReplInPty, type PtySession } from './support/pty-session.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
-import { temporaryFolder } from './support/run-cli.js';
+import { BROWSER_FOLLOW, temporaryFolder } from './support/run-cli.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -115,5 +115,30 @@ test('input history survives a restart: up-arrow recalls the last question, save
   repl.type('\u001b[A'); // the question before it
   await repl.waitFor('What did INFY close at yesterday?', { after: before });
   repl.type('\u0015/exit\r');
+  expect(await repl.exit).toBe(0);
+});
+
+test('a login in the middle of a portfolio summary continues the turn and prints no runtime warnings', async () => {
+  kite = await startFakeKite();
+  model = await startScriptedOpenAI([
+    { toolCalls: [{ name: 'portfolio_summary', arguments: {} }] },
+    { toolCalls: [{ name: 'portfolio_summary', arguments: {} }] },
+    { text: 'Summed up.' },
+  ]);
+  const home = await temporaryFolder();
+  repl = startReplInPty(['--url', kite.mcpUrl, '--no-qr'], {
+    OPENAI_API_KEY: 'sk-test-not-a-real-key',
+    OPENAI_BASE_URL: model.baseURL,
+    OPENAI_MODEL: 'scripted-model',
+    KITE_CHAT_HOME: home,
+    BROWSER: BROWSER_FOLLOW,
+  });
+
+  await repl.waitFor('›');
+  repl.type('What is my portfolio worth?\r');
+  await repl.waitFor(/Summed up\.\n.*›/);
+  expect(repl.text()).toMatch(/✓ portfolio_summary/);
+  expect(repl.text()).not.toMatch(/Warning|trace-warnings/);
+  repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
 });
