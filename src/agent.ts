@@ -55,7 +55,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const question = input.messages.at(-1);
   const tooLong = question?.role === 'user' && typeof question.content === 'string' ? questionTooLong(question.content) : undefined;
   if (tooLong !== undefined) throw new ConfigError(tooLong);
-  const definitions = input.tools.map((tool) => tool.definition);
+  const definitions = input.tools.filter((tool) => tool.hidden !== true).map((tool) => tool.definition);
   const context: CallContext = {
     entries: new Map(input.tools.map((tool) => [tool.definition.function.name, tool])),
     callTool: input.callTool,
@@ -148,11 +148,12 @@ async function runCall(call: ModelToolCall, context: CallContext): Promise<CallR
   const { onEvent, signal } = context;
   const entry = context.entries.get(call.name);
   if (entry === undefined) {
-    const names = [...context.entries.keys()];
+    const names = [...context.entries.values()].filter((tool) => tool.hidden !== true).map((tool) => tool.definition.function.name);
     const available = names.length === 0 ? '(none)' : names.join(', ');
     return refuseCall(call, `Unknown tool '${call.name}'. Available tools: ${available}.`, context);
   }
-  const parsed = parseToolArguments(call.arguments, entry.inputSchema);
+  // A hidden tool is refused by the executor whatever its arguments; checking them first would hide the refusal.
+  const parsed = entry.hidden === true ? parseLoosely(call.arguments) : parseToolArguments(call.arguments, entry.inputSchema);
   if (!parsed.ok) return refuseCall(call, parsed.error, context);
 
   const name = entry.serverName;
@@ -279,4 +280,13 @@ function abortError(signal: AbortSignal): Error {
   const error = new Error('The turn was cancelled.', { cause: reason });
   error.name = 'AbortError';
   return error;
+}
+
+function parseLoosely(raw: string): { ok: true; value: Record<string, unknown> } {
+  try {
+    const value: unknown = JSON.parse(raw === '' ? '{}' : raw);
+    return { ok: true, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {} };
+  } catch {
+    return { ok: true, value: {} };
+  }
 }

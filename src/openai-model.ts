@@ -19,6 +19,11 @@ const PLACEHOLDER_API_KEY = 'not-needed';
 const DEFAULT_MAX_RETRIES = 2;
 /** Time allowed until a reply starts: a local model may spend a minute loading; more than two is a hang. */
 const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * The SDK's timeout stops counting once the reply starts; a stream silent this long in the middle of an answer has
+ * stalled (a dropped proxy, a wedged server) and would otherwise wait forever.
+ */
+const DEFAULT_IDLE_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
 /** Server text quoted in an error line is cut here: enough for "model x does not support tools", not a web page. */
 const MAX_QUOTED_CHARS = 200;
 /** OpenAI's error code for a request that does not fit the model's context window. */
@@ -54,7 +59,8 @@ export function createOpenAIClient(options: {
   });
 }
 
-export function createComplete(client: OpenAI, options: { model: string }): Complete {
+export function createComplete(client: OpenAI, options: { model: string; idleTimeoutMs?: number }): Complete {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // Account data is in these conversations: tell OpenAI not to keep them. Other servers may reject the parameter.
   const openAIOnly = isOpenAIEndpoint(client.baseURL) ? { store: false } : {};
   return async (request, { signal, onTextDelta }) => {
@@ -78,7 +84,10 @@ export function createComplete(client: OpenAI, options: { model: string }): Comp
     for (;;) {
       let next: IteratorResult<ChatCompletionChunk>;
       try {
-        next = await iterator.next();
+        next = await nextBefore(iterator, idleTimeoutMs, () => {
+          (stream as { controller?: AbortController }).controller?.abort(); // ends the HTTP request too
+          return new ModelApiError(stalled(originOf(client.baseURL), idleTimeoutMs));
+        });
       } catch (error) {
         if (signal.aborted) throw error;
         throw describeModelError(error, client.baseURL, options.model);
@@ -154,6 +163,28 @@ function describe(error: unknown, origin: string, model: string | undefined): st
   if (isStreamBreak(error)) return stoppedHalfway(origin);
   const message = error instanceof Error ? error.message : String(error);
   return `The model API call to ${origin} failed (${quote(message)}): check OPENAI_BASE_URL and try again.`;
+}
+
+/** The iterator's next item, or the error `onIdle` makes when none comes within `idleMs`. */
+async function nextBefore<T>(iterator: AsyncIterator<T>, idleMs: number, onIdle: () => Error): Promise<IteratorResult<T>> {
+  const pending = iterator.next();
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      pending.catch(() => {}); // it rejects once the request is aborted; nobody waits for it any more
+      reject(onIdle());
+    }, idleMs);
+  });
+  try {
+    return await Promise.race([pending, idle]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function stalled(origin: string, idleMs: number): string {
+  return `The model API at ${origin} sent nothing for ${Math.round(idleMs / 100) / 10} s in the middle of its answer: `
+    + 'try again, and check OPENAI_BASE_URL or your network if it keeps happening.';
 }
 
 function unreachable(origin: string, reason: string | undefined): string {

@@ -11,7 +11,9 @@ import { CliError } from './errors.js';
 import type { LoginOutcome } from './login.js';
 import type { Complete, Usage } from './openai-model.js';
 import type { Runtime } from './runtime.js';
+import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from './history-budget.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from './input-history.js';
+import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from './paste-input.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
 import { createTurnController } from './turn-signal.js';
@@ -37,8 +39,10 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
   const { runtime, ui } = deps;
   const { config } = runtime;
   const terminal = deps.io.stdin.isTTY === true;
+  // A pasted multi-line question arrives as one line with ␤ marks (paste-input.ts) instead of one turn per line.
+  const paste = terminal ? createPasteAwareInput(deps.io.stdin) : undefined;
   const readline = createInterface({
-    input: deps.io.stdin,
+    input: paste?.input ?? deps.io.stdin,
     output: deps.io.stderr,
     terminal,
     history: terminal ? await loadHistory(runtime.store) : [],
@@ -58,7 +62,12 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
   let turn: AbortController | undefined;
   // readline/promises leaves a pending question unsettled when the interface closes; this signal settles it.
   const closed = new AbortController();
+  if (paste !== undefined) deps.io.stderr.write(ENABLE_BRACKETED_PASTE);
   readline.on('close', () => {
+    if (paste !== undefined) {
+      deps.io.stderr.write(DISABLE_BRACKETED_PASTE);
+      paste.release();
+    }
     closed.abort();
     turn?.abort();
   });
@@ -100,7 +109,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     } catch {
       break; // closed by Ctrl-D or Ctrl-C at the prompt
     }
-    const text = line.trim();
+    const text = unfoldQuestion(line).trim();
     if (text === '') continue;
     turn = createTurnController();
     try {
@@ -125,7 +134,10 @@ async function runUserTurn(
   state: ReplState,
   deps: { runtime: Runtime; ui: Ui; executor: ToolExecutor; signal: AbortSignal },
 ): Promise<void> {
-  const messages: ChatCompletionMessageParam[] = [...state.messages, { role: 'user', content: text }];
+  // The history is kept within its token budget before each turn (history-budget.ts), so 300 turns cost no more per
+  // request than 30; the trimmed copy is kept, so the prefix sent stays the same for the next few turns.
+  const asked: ChatCompletionMessageParam[] = [...state.messages, { role: 'user', content: text }];
+  const messages = fitHistory(asked, { maxTokens: DEFAULT_HISTORY_BUDGET_TOKENS }).messages;
   let result: TurnResult;
   try {
     result = await runTurn({
@@ -141,7 +153,7 @@ async function runUserTurn(
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
-  state.messages = [...messages, ...result.messages];
+  state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
   state.usage = {
     promptTokens: state.usage.promptTokens + result.usage.promptTokens,
     completionTokens: state.usage.completionTokens + result.usage.completionTokens,

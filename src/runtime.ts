@@ -85,7 +85,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     systemPrompt,
     offered(mode) {
       const local = localTools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema, annotations: { readOnlyHint: true } }));
-      return toOpenAITools([...offeredTools(tools, { trading: config.trading, mode }), ...local]);
+      const offeredNames = new Set(offeredTools(tools, { trading: config.trading, mode }).map((tool) => tool.name));
+      return toOpenAITools([...tools, ...local]).map((entry) =>
+        offeredNames.has(entry.serverName) || localTools.some((tool) => tool.name === entry.serverName) ? entry : { ...entry, hidden: true },
+      );
     },
     redact,
     audit(entry) {

@@ -30,6 +30,11 @@ export interface ToolEntry {
   serverName: string;
   /** The normalised schema (a copy of `definition.function.parameters`); pass it to parseToolArguments. */
   inputSchema: Record<string, unknown>;
+  /**
+   * Not offered to the model (a write tool without --trading), but known to the loop, so a call the model makes
+   * anyway reaches the executor, which refuses it with the reason and how to enable it, and audits it.
+   */
+  hidden?: boolean;
 }
 
 export type ParsedArguments = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };

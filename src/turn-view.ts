@@ -41,6 +41,9 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
       case 'repeated-call':
         ui.warn(`(stopped: the model asked for ${event.name} with the same arguments three times in a row)`);
         return;
+      case 'history-trimmed':
+        ui.status(`(the conversation was too long for the model: ${event.trimmedResults} older tool results were left out and the question sent again)`);
+        return;
       case 'usage':
         return;
     }

@@ -2,6 +2,8 @@
 // loopback fake with a fault switched on: down at start, a connection dropped mid-turn, a tool that never answers,
 // garbage, HTTP 5xx, and the 12 h session ending mid-conversation. Each ends in one line or an answer, never a stack
 // trace or a hang (every spawn has a kill timeout).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import type { PtySession } from './support/pty-session.js';
@@ -16,12 +18,23 @@ const QUESTION = 'What are my holdings?';
 let kite: FakeKite | undefined;
 let model: ScriptedOpenAI | undefined;
 let repl: PtySession | undefined;
+let impostor: Server | undefined;
 
 afterEach(async () => {
   repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = kite = model = undefined;
+  impostor?.closeAllConnections();
+  await Promise.all([kite?.close(), model?.close(), new Promise((resolve) => (impostor === undefined ? resolve(undefined) : impostor.close(resolve)))]);
+  repl = kite = model = impostor = undefined;
 });
+
+/** A server that answers every request with 200 and JSON that is not JSON-RPC. */
+async function startImpostor(): Promise<string> {
+  impostor = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"hello":"world"}\n');
+  });
+  await new Promise<void>((resolve) => impostor?.listen(0, '127.0.0.1', () => resolve()));
+  return `http://127.0.0.1:${(impostor.address() as AddressInfo).port}/mcp`;
+}
 
 const transports = [
   // SSE delivers replies on the stream: a reply that is not JSON-RPC answers no request, so --tool-timeout ends it.
@@ -221,6 +234,16 @@ test('the 12 h session ending mid-conversation: a new session, said once, and th
   expect(screen).not.toMatch(STACK_LINE);
   repl.type('/exit\r');
   expect(await exitWithin(repl)).toBe(0);
+});
+
+test('a server that answers JSON that is not JSON-RPC exits 4 with one line', async () => {
+  model = await startScriptedOpenAI([]);
+  const url = await startImpostor();
+
+  const run = await runCli(['--ask', QUESTION, '--url', url], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+
+  expect(run.code).toBe(4);
+  expect(nonEmptyLines(run.stderr)).toEqual([`kite-chat: The server at ${url} does not answer as an MCP server (the reply was not JSON-RPC): check --url / KITE_MCP_URL (Kite's is https://mcp.kite.trade/sse or /mcp).`]);
 });
 
 test('the REPL with its server down at start exits 4 with one line', async () => {

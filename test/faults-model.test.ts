@@ -3,7 +3,9 @@
 // breaks off halfway, a request larger than the context window (older tool results trimmed, retried once), and a
 // slow first token (the status line says it is waiting).
 import { afterEach, expect, test } from 'vitest';
+import { ModelApiError } from '../src/errors.js';
 import { TRIMMED_TOOL_RESULT } from '../src/history-budget.js';
+import { createComplete, createOpenAIClient } from '../src/openai-model.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import type { PtySession } from './support/pty-session.js';
 import { runCli } from './support/run-cli.js';
@@ -13,6 +15,7 @@ import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, ST
 const QUESTION = 'How much cash do I have?';
 /** Retry-After in milliseconds, so the client's backoff costs the test almost nothing. */
 const QUICK_RETRY = { retryAfterMs: 10 };
+/** What api.openai.com answers for a request larger than the model's context window. */
 const CONTEXT_OVERFLOW = {
   status: 400,
   code: 'context_length_exceeded',
@@ -111,6 +114,21 @@ test('a stream that breaks off halfway exits 5 with one line, and no half answer
   expect(run.code).toBe(5);
   expect(run.stdout).toBe('');
   expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/stopped in the middle of its answer/)]);
+});
+
+test('a stream that stalls halfway is given up after the idle timeout with one line (in process: the CLI waits 120 s)', async () => {
+  model = await startScriptedOpenAI([{ streamThenStall: 'Your holdings are worth PARTIAL' }]);
+  const complete = createComplete(createOpenAIClient({ apiKey: 'sk-test', baseURL: model.baseURL }), { model: 'scripted-model', idleTimeoutMs: 300 });
+  const shown: string[] = [];
+
+  const failure = await complete({ messages: [{ role: 'user', content: QUESTION }], tools: [] }, {
+    signal: new AbortController().signal, onTextDelta: (delta) => shown.push(delta),
+  }).then(() => undefined, (error: unknown) => error);
+
+  expect(failure).toBeInstanceOf(ModelApiError);
+  expect((failure as ModelApiError).exitCode).toBe(5);
+  expect((failure as Error).message).toMatch(/^The model API at http:\/\/127\.0\.0\.1:\d+ sent nothing for 0\.3 s in the middle of its answer: try again/);
+  expect(shown.join('')).toBe('Your holdings are worth PARTIAL'); // what came before the stall was passed on
 });
 
 test('in the REPL a broken stream costs one line; the half answer is not kept in the conversation', async () => {

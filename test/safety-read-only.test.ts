@@ -65,16 +65,14 @@ test.each([[[]], [['--trading']]])('--ask %j offers no write tool, and a place_o
   // The model hears that the call did not run, and the instructions it works under say how trading is turned on.
   const [refusal] = toolMessages(requests[1]);
   expect(refusal?.name).toBe('place_order');
-  expect(refusal?.content).toMatch(/^Unknown tool 'place_order'/);
+  expect(refusal?.content).toMatch(/^\[tool error\] NOT DONE: place_order/);
   expect(JSON.stringify(requests[1]?.body?.messages?.[0])).toContain('--trading');
   expect(run.stderr).toContain('✗ place_order');
-  expect(await readAuditLog(home)).toEqual([]); // nothing ran, so nothing was logged as run
+  // The refusal is on record, and nothing ran.
+  expect((await readAuditLog(home)).map((entry) => [entry['name'], entry['outcome']])).toEqual([['place_order', 'refused']]);
 });
 
-// KNOWN GAP (see the report for issue 4): agent.ts answers a call to a tool it was not offered with "Unknown tool"
-// before tool-executor.ts sees it, so tool-policy.ts's read-only refusal (which names --trading) and the audit entry
-// for the refused write never happen. Remove `.fails` once the agent routes hidden write tools to the executor.
-test.fails('--ask answers a made-up place_order with the read-only refusal that names --trading, and logs it as refused', async () => {
+test('--ask answers a made-up place_order with the read-only refusal that names --trading, and logs it as refused', async () => {
   kite = await startFakeKite({ autoLogin: true });
   model = await startScriptedOpenAI([
     { toolCalls: [{ name: 'place_order', arguments: SELL_INFY }] },

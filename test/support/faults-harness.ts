@@ -27,8 +27,10 @@ export async function cliEnvironment(model: ScriptedOpenAI | undefined, extra: R
 }
 
 /** The REPL in a pseudo-terminal, pointed at `url`, never opening a browser. */
-export async function startRepl(url: string, model: ScriptedOpenAI | undefined, args: string[] = []): Promise<PtySession> {
-  const env = await cliEnvironment(model);
+export async function startRepl(
+  url: string, model: ScriptedOpenAI | undefined, args: string[] = [], extraEnv: Record<string, string> = {},
+): Promise<PtySession> {
+  const env = await cliEnvironment(model, extraEnv);
   return startReplInPty(['--url', url, '--no-browser', ...args], env);
 }
 
