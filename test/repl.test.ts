@@ -142,3 +142,17 @@ test('a login in the middle of a portfolio summary continues the turn and prints
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
 });
+
+test('tab completes a slash command', async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI([]);
+  repl = await startRepl();
+
+  await repl.waitFor('›');
+  repl.type('/us\t');
+  await repl.waitFor(/› \/usage/);
+  repl.type('\r');
+  await repl.waitFor('Tokens this session: 0 in, 0 out.');
+  repl.type('/exit\r');
+  expect(await repl.exit).toBe(0);
+});
