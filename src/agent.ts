@@ -12,6 +12,7 @@ import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from './openai-model.js';
 import { parseToolArguments, type ToolEntry } from './tool-schema.js';
 import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './agent-events.js';
+import { isRecord } from './json-schema.js';
 
 export type { AgentEvent, CallTool, ToolOutcome, TurnResult, TurnToolCall } from './agent-events.js';
 
@@ -229,9 +230,6 @@ function readObject(raw: string): Record<string, unknown> | undefined {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function addUsage(total: Usage, round: Usage | undefined): Usage {
   if (round === undefined) return total;

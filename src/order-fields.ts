@@ -5,6 +5,7 @@
  * GTTs come from get_orders / get_gtts. Pure; order-preview.ts builds the preview from these pieces.
  */
 import { formatRupees } from './format-inr.js';
+import { isRecord } from './json-schema.js';
 
 /** What a Kite trading symbol is made of (M&M, BAJAJ-AUTO, NIFTY25AUG24500CE); anything else is refused. */
 const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9&_.-]*$/;
@@ -241,6 +242,3 @@ function escapeToAscii(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { McpTool } from './mcp-session.js';
 import type { Store } from './store.js';
 import type { ToolClass } from './tool-policy.js';
+import { isRecord } from './json-schema.js';
 
 export const TOOLS_FILE = 'tools.json';
 const FORMAT_VERSION = 1;
@@ -141,6 +142,3 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

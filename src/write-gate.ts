@@ -12,6 +12,7 @@ import { refusalText } from './tool-policy.js';
 import { toolResultText } from './tool-schema.js';
 import type { WriteGate } from './tool-executor.js';
 import type { Ui } from './ui.js';
+import { isRecord } from './json-schema.js';
 
 /** PEERS.md R4: a repeated order inside this window is more likely a model loop or a double tap than intent. */
 export const DUPLICATE_WINDOW_MS = 30_000;
@@ -142,6 +143,3 @@ async function readJson(runtime: Runtime, tool: string, args: Record<string, unk
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
