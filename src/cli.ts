@@ -1,16 +1,21 @@
 /**
- * The composition root: command line → Config → the run (REPL, --ask, login, logout, tools) → an exit code.
- * The only place that builds the OpenAI client, the MCP connection and the terminal UI. Expected failures print one
- * line (CliError); anything else is a bug and says how to get details (NODE_DEBUG=kite-chat).
+ * The composition root: command line → KITE_CHAT_HOME checked → `.env` files → Config → the run (REPL, --ask, login,
+ * logout, tools, trust) → an exit code. The only place that builds the OpenAI client, the MCP connection and the
+ * terminal UI. Expected failures print one line (CliError); anything else is a bug and says how to get details
+ * (NODE_DEBUG=kite-chat).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { resolveInvocation, USAGE, type Config } from './config.js';
+import { parseCommandLine, resolveHome, resolveRun, USAGE, type CommandLine, type Config } from './config.js';
+import { loadDotenvFiles } from './dotenv-files.js';
+import { describeDotenvUse, selectDotenvValues } from './dotenv-policy.js';
 import { CliError, ConfigError, InterruptedError } from './errors.js';
 import type { Complete } from './openai-model.js';
 import { createOpener } from './opener.js';
+import { createSecretMask } from './redact.js';
+import { checkHome, createStore } from './store.js';
+import { sanitizeForTerminal } from './terminal-text.js';
 import { createTerminalUi, type Ui } from './ui.js';
 
 const debug = debuglog('kite-chat');
@@ -34,34 +39,79 @@ export interface CliIo {
 }
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
-  let config: Config;
+  let line: CommandLine;
   try {
-    const invocation = resolveInvocation({ argv, env, dotenv: await readDotenv(io.cwd), homeDir: io.homeDir });
-    if (invocation.kind === 'help') {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (invocation.kind === 'version') {
-      io.stdout.write(`kite-chat ${packageVersion()}\n`);
-      return 0;
-    }
-    config = invocation.config;
+    line = parseCommandLine(argv);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`kite-chat: ${error.message}\n\n${USAGE}\n`);
-    return error.exitCode;
+    return reportConfigError(error, io, [], { usage: true });
   }
-  const ui = createTerminalUi(io, { color: config.color });
-  for (const notice of config.notices) ui.warn(notice);
+  if (line.kind === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (line.kind === 'version') {
+    io.stdout.write(`kite-chat ${packageVersion()}\n`);
+    return 0;
+  }
+  const setup = await loadSetup(line, env, io);
+  if (typeof setup === 'number') return setup;
+  const { config, notices, dotenvNotices, fromDotenv } = setup;
+  const ui = createTerminalUi(io, { color: config.color, secrets: config.apiKey === undefined ? [] : [config.apiKey] });
+  for (const notice of notices) ui.warn(notice);
+  if (config.command === 'trust') { // it says itself what the file sets and what the approval lets through
+    const { runTrust } = await import('./trust-command.js');
+    return runTrust({ cwd: io.cwd, store: createStore(config.home), line, homeDir: io.homeDir, stdout: io.stdout })
+      .catch((error: unknown) => reportFailure(error, { ui, config }, new AbortController().signal));
+  }
+  for (const notice of [...dotenvNotices, ...config.notices]) ui.warn(notice);
+  for (const used of fromDotenv) ui.status(used);
   const interrupt = new AbortController();
   const removeInterrupt = config.command === 'chat' ? () => {} : io.onInterrupt(() => interrupt.abort());
   try {
     return await run(config, ui, io, interrupt.signal);
   } catch (error) {
-    return reportFailure(error, ui, interrupt.signal);
+    return reportFailure(error, { ui, config }, interrupt.signal);
   } finally {
     removeInterrupt();
   }
+}
+
+/**
+ * KITE_CHAT_HOME (from the environment alone) checked, the `.env` files read and weighed, the Config resolved. Lines
+ * for stderr come back with it; a problem is printed here as one line (with the usage for a bad command line).
+ */
+async function loadSetup(
+  line: Extract<CommandLine, { kind: 'run' }>,
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<{ config: Config; notices: string[]; dotenvNotices: string[]; fromDotenv: string[] } | number> {
+  const home = resolveHome(env, io.homeDir);
+  const notices: string[] = [];
+  let selection: ReturnType<typeof selectDotenvValues>;
+  let dotenvNotices: string[];
+  try {
+    const tightened = await checkHome(home);
+    if (tightened !== undefined) notices.push(tightened);
+    const loaded = await loadDotenvFiles(io.cwd, createStore(home));
+    selection = selectDotenvValues(loaded.files);
+    dotenvNotices = [...loaded.warnings, ...selection.warnings];
+  } catch (error) {
+    return reportConfigError(error, io, notices, { usage: false });
+  }
+  try {
+    const config = resolveRun(line, { env, dotenv: selection.values, homeDir: io.homeDir });
+    return { config, notices, dotenvNotices, fromDotenv: describeDotenvUse(config.fromDotenv, selection.sources) };
+  } catch (error) {
+    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage: true });
+  }
+}
+
+/** Before the Ui exists: the lines so far and the error's one line (the key cannot be in them: nothing ran yet). */
+function reportConfigError(error: unknown, io: CliIo, notices: readonly string[], options: { usage: boolean }): number {
+  if (!(error instanceof ConfigError)) throw error;
+  for (const notice of notices) io.stderr.write(`kite-chat: ${sanitizeForTerminal(notice)}\n`);
+  io.stderr.write(`kite-chat: ${sanitizeForTerminal(error.message)}\n${options.usage ? `\n${USAGE}\n` : ''}`);
+  return error.exitCode;
 }
 
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
@@ -79,7 +129,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
         complete,
         model,
         ui,
-        writeJson: (text) => io.stdout.write(text),
+        writeJson: (text) => io.stdout.write(maskKey(config, text)),
         interrupt,
       });
     }
@@ -87,8 +137,9 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
       const [{ runRepl }, modelModule] = await Promise.all([import('./repl.js'), loadingModel ?? import('./openai-model.js')]);
       return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule) });
     }
+    if (config.command === 'trust') throw new Error('kite-chat trust runs without a connection'); // main() ran it
     const { runCommand } = await import('./commands.js');
-    return await runCommand(config.command, { runtime, ui, io, interrupt });
+    return await runCommand(config.command, { runtime, ui, interrupt });
   } finally {
     await runtime.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));
   }
@@ -100,19 +151,24 @@ function createModel(config: Config, modelModule: ModelModule): { complete: Comp
   return { model: config.model, complete: modelModule.createComplete(client, { model: config.model }) };
 }
 
-function reportFailure(error: unknown, ui: Ui, interrupt: AbortSignal): number {
+/** The configured key masked in text written outside the Ui (the --json object, NODE_DEBUG lines). */
+function maskKey(config: Pick<Config, 'apiKey'>, text: string): string {
+  return createSecretMask(config.apiKey === undefined ? [] : [config.apiKey])(text);
+}
+
+function reportFailure(error: unknown, { ui, config }: { ui: Ui; config: Config }, interrupt: AbortSignal): number {
   if (interrupt.aborted && !(error instanceof CliError && error.exitCode !== 130)) {
     ui.warn('Interrupted.');
     return new InterruptedError().exitCode;
   }
   if (error instanceof CliError) {
     ui.warn(`kite-chat: ${error.message}`);
-    debug('%s', error.stack ?? '');
+    debug('%s', maskKey(config, error.stack ?? ''));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   ui.warn(`kite-chat: unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
-  debug('%s', error instanceof Error ? (error.stack ?? message) : message);
+  debug('%s', maskKey(config, error instanceof Error ? (error.stack ?? message) : message));
   return 1;
 }
 
@@ -123,17 +179,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-async function readDotenv(cwd: string): Promise<Record<string, string>> {
-  let text: Buffer;
-  try {
-    text = readFileSync(join(cwd, '.env'));
-  } catch {
-    return {}; // no .env is the usual case, and then dotenv is not even loaded
-  }
-  const { parse } = await import('dotenv');
-  return parse(text);
 }
 
 function packageVersion(): string {

@@ -3,7 +3,6 @@
  * the server, which revokes the Kite login, and delete the saved files) and `kite-chat tools` (the catalog with
  * read/write classes). Their result goes to stdout; progress and the login link to stderr.
  */
-import type { Writable } from 'node:stream';
 import { LoginRequiredError } from './errors.js';
 import { SESSION_FILE } from './mcp-connection.js';
 import { OAUTH_FILE } from './oauth-store.js';
@@ -19,14 +18,13 @@ export const CREDENTIAL_FILES = [SESSION_FILE, OAUTH_FILE];
 export interface CommandDeps {
   runtime: Runtime;
   ui: Ui;
-  io: { stdout: Writable };
   interrupt: AbortSignal;
 }
 
 export async function runCommand(command: 'login' | 'logout' | 'tools', deps: CommandDeps): Promise<number> {
   switch (command) {
     case 'tools':
-      deps.io.stdout.write(`${formatToolTable(deps.runtime.tools, deps.runtime.classes, deps.runtime.localTools).join('\n')}\n`);
+      for (const line of formatToolTable(deps.runtime.tools, deps.runtime.classes, deps.runtime.localTools)) deps.ui.result(line);
       return 0;
     case 'login':
       return login(deps);
@@ -35,7 +33,7 @@ export async function runCommand(command: 'login' | 'logout' | 'tools', deps: Co
   }
 }
 
-async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<number> {
+async function login({ runtime, ui, interrupt }: CommandDeps): Promise<number> {
   const { config } = runtime;
   if (config.url.pathname.endsWith('/sse')) {
     ui.warn('The /sse transport cannot keep a session between runs; use a /mcp URL to log in once a day.');
@@ -60,7 +58,7 @@ async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<numbe
   });
   const outcome = await executor.login(interrupt);
   if (outcome.status === 'logged-in' || outcome.status === 'already') {
-    io.stdout.write(`Logged in to Kite as ${outcome.userName}.\n`);
+    ui.result(`Logged in to Kite as ${ui.inline(outcome.userName)}.`); // the name is the server's text
     return 0;
   }
   if (outcome.status === 'not-completed') {
@@ -69,10 +67,10 @@ async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<numbe
   throw new LoginRequiredError(outcome.status === 'refused' ? outcome.reason : 'Kite login could not be started.');
 }
 
-async function logout({ runtime, io }: CommandDeps): Promise<number> {
+async function logout({ runtime, ui }: CommandDeps): Promise<number> {
   const session = await runtime.connection.session();
   await session.terminate();
   await Promise.all(CREDENTIAL_FILES.map((name) => runtime.store.remove(name)));
-  io.stdout.write('Logged out: the Kite session was ended on the server and the saved session files were deleted.\n');
+  ui.result('Logged out: the Kite session was ended on the server and the saved session files were deleted.');
   return 0;
 }

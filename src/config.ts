@@ -1,9 +1,11 @@
 /**
  * Command line, environment and `.env` → one fully defaulted Config (CONTRACT.md "Options").
  * Precedence: flags beat environment beat `.env` beat defaults. Defaults are applied here, never in parseArgs, so
- * "not given" stays distinguishable. Pure: the caller passes argv, env, the parsed `.env` and the home directory.
+ * "not given" stays distinguishable. Pure: the caller passes argv, env, the `.env` values it may use (dotenv-policy.ts
+ * decides which) and the home directory; KITE_CHAT_HOME, BROWSER and the folders come from the environment alone.
  */
 import { parseArgs } from 'node:util';
+import { NEVER_FROM_DOTENV } from './dotenv-policy.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from './order-preview.js';
 
@@ -17,8 +19,12 @@ export const DEFAULT_LOGIN_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_ROUNDS = 8;
 /** Kite's own HTTP client gives up after 7 s per call and the server's after 30 s; a minute covers a slow day. */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;
+/** Every round is a paid model request; a question that needs more than this is a model stuck in a loop. */
+export const MAX_ROUNDS_LIMIT = 100;
+/** A day: a wait longer than that is no timeout (and Node's timers overflow past 24.8 days, firing at once). */
+export const MAX_TIMEOUT_SECONDS = 86_400;
 
-export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools';
+export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools' | 'trust';
 
 export interface Config {
   command: Command;
@@ -41,9 +47,13 @@ export interface Config {
   toolTimeoutSeconds: number;
   /** Notices about the configuration that are worth a line on stderr (e.g. a flag that has no effect). */
   notices: string[];
+  /** The settings whose value came from a `.env` (names only), to be named on stderr (CONTRACT.md ".env files"). */
+  fromDotenv: string[];
 }
 
 export type Invocation = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
+/** The command line read, before the environment and `.env` files are looked at. */
+export type CommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags; positionals: string[] };
 
 export const USAGE = `Usage:
   kite-chat                          interactive chat with your Kite account
@@ -51,6 +61,8 @@ export const USAGE = `Usage:
   kite-chat login                    log in and keep the session (Streamable HTTP or OAuth servers)
   kite-chat logout                   forget the saved session and end it on the server
   kite-chat tools                    list the server's tools with their read/write class
+  kite-chat trust                    approve the .env in this folder (its OPENAI_BASE_URL, KITE_MCP_URL and
+                                     KITE_CHAT_MAX_ORDER_VALUE are ignored until you do)
 
 Options:
   --url URL                  MCP server (env KITE_MCP_URL; default ${DEFAULT_MCP_URL});
@@ -69,7 +81,8 @@ Options:
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible endpoint), OPENAI_MODEL, KITE_MCP_URL,
 BROWSER (a program to open links with, run without a shell), KITE_CHAT_MAX_ORDER_VALUE (rupees, default
 ${DEFAULT_MAX_ORDER_VALUE_RUPEES}), KITE_CHAT_HOME (saved sessions, tokens, history and audit.log; default
-$XDG_CONFIG_HOME/kite-chat or ~/.config/kite-chat), NO_COLOR. A .env file in the current folder is read too.
+$XDG_CONFIG_HOME/kite-chat or ~/.config/kite-chat), NO_COLOR. A .env in KITE_CHAT_HOME and one in the current
+folder are read too (BROWSER and KITE_CHAT_HOME never from a .env); see the README.
 
 Exit codes: 0 answered, 1 internal error, 2 usage or configuration, 3 login not completed, 4 MCP server
 unreachable, 5 model API failed, 130 interrupted.`;
@@ -93,7 +106,16 @@ const OPTIONS = {
 type Flags = ReturnType<typeof parseFlags>['values'];
 type Environment = Readonly<Record<string, string | undefined>>;
 
-const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools'];
+const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools', 'trust'];
+/** The settings resolveConfig reads from the environment or a `.env`, and the flag that beats each, if any. */
+const DOTENV_SETTINGS: Readonly<Record<string, keyof Flags | undefined>> = {
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: undefined,
+  OPENAI_MODEL: 'model',
+  KITE_MCP_URL: 'url',
+  KITE_CHAT_MAX_ORDER_VALUE: undefined,
+  NO_COLOR: 'no-color',
+};
 
 function parseFlags(argv: readonly string[]) {
   try {
@@ -113,14 +135,44 @@ export function resolveInvocation(input: {
   dotenv?: Environment;
   homeDir: string;
 }): Invocation {
-  const { values: flags, positionals } = parseFlags(input.argv);
-  if (flags.help === true) return { kind: 'help' };
-  if (flags.version === true) return { kind: 'version' };
-  const env = { ...input.dotenv, ...definedOnly(input.env) };
-  return { kind: 'run', config: resolveConfig(flags, positionals, env, input.homeDir) };
+  const line = parseCommandLine(input.argv);
+  if (line.kind !== 'run') return line;
+  return { kind: 'run', config: resolveRun(line, input) };
 }
 
-function resolveConfig(flags: Flags, positionals: string[], env: Environment, homeDir: string): Config {
+/** --help, --version, or the flags and words of a run; throws ConfigError on an unknown flag or a missing value. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const { values: flags, positionals } = parseFlags(argv);
+  if (flags.help === true) return { kind: 'help' };
+  if (flags.version === true) return { kind: 'version' };
+  return { kind: 'run', flags, positionals };
+}
+
+/** A run's Config from its command line, the environment and the `.env` values the caller may use. */
+export function resolveRun(
+  line: Extract<CommandLine, { kind: 'run' }>,
+  input: { env: Environment; dotenv?: Environment; homeDir: string },
+): Config {
+  const fromEnvironment = definedOnly(input.env);
+  // BROWSER and KITE_CHAT_HOME (and the folders it defaults from) never come from a .env, whoever passes one.
+  const dotenv = Object.fromEntries(
+    Object.entries(input.dotenv ?? {}).filter(([name, value]) => !NEVER_FROM_DOTENV.includes(name) && nonEmpty(value) !== undefined),
+  );
+  const fromDotenv = Object.keys(DOTENV_SETTINGS).filter((name) => {
+    const flag = DOTENV_SETTINGS[name];
+    return dotenv[name] !== undefined && fromEnvironment[name] === undefined && (flag === undefined || line.flags[flag] === undefined);
+  });
+  const config = resolveConfig(line.flags, line.positionals, { ...dotenv, ...fromEnvironment }, input.env, input.homeDir);
+  return { ...config, fromDotenv };
+}
+
+function resolveConfig(
+  flags: Flags,
+  positionals: string[],
+  env: Environment,
+  processEnv: Environment,
+  homeDir: string,
+): Omit<Config, 'fromDotenv'> {
   const notices: string[] = [];
   const command = resolveCommand(flags, positionals);
   if (flags.json === true && command !== 'ask') throw new ConfigError('--json works only with --ask "QUESTION".');
@@ -145,15 +197,15 @@ function resolveConfig(flags: Flags, positionals: string[], env: Environment, ho
     baseURL,
     json: flags.json === true,
     openBrowser: flags['no-browser'] !== true,
-    browser: nonEmpty(env['BROWSER']),
-    loginTimeoutSeconds: parseCount(flags['login-timeout'], '--login-timeout', DEFAULT_LOGIN_TIMEOUT_SECONDS, 0),
+    browser: nonEmpty(processEnv['BROWSER']),
+    loginTimeoutSeconds: parseCount(flags['login-timeout'], '--login-timeout', DEFAULT_LOGIN_TIMEOUT_SECONDS, 0, MAX_TIMEOUT_SECONDS),
     trading: flags.trading === true && command === 'chat',
-    maxRounds: parseCount(flags['max-rounds'], '--max-rounds', DEFAULT_MAX_ROUNDS, 1),
+    maxRounds: parseCount(flags['max-rounds'], '--max-rounds', DEFAULT_MAX_ROUNDS, 1, MAX_ROUNDS_LIMIT),
     maxOrderValueRupees: parseRupees(nonEmpty(env['KITE_CHAT_MAX_ORDER_VALUE'])),
     color: flags['no-color'] !== true && nonEmpty(env['NO_COLOR']) === undefined,
     qr: flags['no-qr'] !== true,
-    home: resolveHome(env, homeDir),
-    toolTimeoutSeconds: parseCount(flags['tool-timeout'], '--tool-timeout', DEFAULT_TOOL_TIMEOUT_SECONDS, 1),
+    home: resolveHome(processEnv, homeDir),
+    toolTimeoutSeconds: parseCount(flags['tool-timeout'], '--tool-timeout', DEFAULT_TOOL_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
     notices,
   };
 }
@@ -164,7 +216,7 @@ function resolveCommand(flags: Flags, positionals: string[]): Command {
   if (word !== undefined) {
     const command = SUBCOMMANDS.find((candidate) => candidate === word);
     if (command === undefined) {
-      throw new ConfigError(`Unknown command '${word}': use login, logout, tools, or --ask "QUESTION".`);
+      throw new ConfigError(`Unknown command '${word}': use login, logout, tools, trust, or --ask "QUESTION".`);
     }
     if (flags.ask !== undefined) throw new ConfigError(`--ask cannot be combined with '${word}'.`);
     return command;
@@ -199,13 +251,13 @@ function checkHttpUrl(text: string, what: string): URL {
   return url;
 }
 
-function parseCount(text: string | undefined, flag: string, fallback: number, minimum: number): number {
+function parseCount(text: string | undefined, flag: string, fallback: number, minimum: number, maximum: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${flag} needs a whole number, got '${text}'.`);
   const value = Number(text.trim());
-  if (value < minimum || !Number.isSafeInteger(value)) {
-    throw new ConfigError(`${flag} must be at least ${minimum}, got '${text}'.`);
-  }
+  if (value < minimum) throw new ConfigError(`${flag} must be at least ${minimum}, got '${text}'.`);
+  // Compared as a number, which is exact enough here: 1e20 is above the maximum however it is rounded.
+  if (value > maximum) throw new ConfigError(`${flag} must be at most ${maximum}, got '${text}'.`);
   return value;
 }
 
@@ -218,7 +270,8 @@ function parseRupees(text: string | undefined): number {
   return value;
 }
 
-function resolveHome(env: Environment, homeDir: string): string {
+/** KITE_CHAT_HOME, else $XDG_CONFIG_HOME/kite-chat, else ~/.config/kite-chat: from the environment, never a `.env`. */
+export function resolveHome(env: Environment, homeDir: string): string {
   const explicit = nonEmpty(env['KITE_CHAT_HOME']);
   if (explicit !== undefined) return explicit;
   const configRoot = nonEmpty(env['XDG_CONFIG_HOME']) ?? `${nonEmpty(env['HOME']) ?? homeDir}/.config`;

@@ -197,14 +197,64 @@ function fitDefault(value: unknown, schema: JsonSchema): unknown {
   return fitted === undefined ? undefined : structuredClone(fitted);
 }
 
-/** Every problem with `value` under `schema`, as sentences naming the argument path; empty when the value fits. */
+/**
+ * Every problem with `value` under `schema`, as sentences naming the argument path; empty when the value fits.
+ * An object's keys must be declared (see undeclaredKeyProblems): a key the server would read differently from us, or
+ * not at all, must not pass unnoticed.
+ */
 export function validateValue(value: unknown, schema: JsonSchema, path = ''): string[] {
   const problems: string[] = [];
-  check(value, schema, path, problems);
+  check(value, schema, path, problems, true);
   return [...new Set(problems)];
 }
 
-function check(value: unknown, schema: JsonSchema, path: string, problems: string[]): void {
+/**
+ * The keys of `value` that `schema` does not declare at this level (in `properties`, or in those of its allOf, anyOf
+ * and oneOf branches), as sentences. A key that differs from a declared key only in case is always refused: servers
+ * written in Go match JSON keys to fields without regard to case, so `Mode` beside `mode` may be the one they use.
+ * Another undeclared key is refused unless the schema lets extra keys in (`additionalProperties`, or no `properties`
+ * at all below the root); `closed` refuses it regardless (the write gate).
+ */
+export function undeclaredKeyProblems(
+  value: Record<string, unknown>,
+  schema: JsonSchema,
+  options: { closed: boolean; path?: string },
+): string[] {
+  const declared = declaredNames(schema);
+  const additional = schema.additionalProperties;
+  const open = !options.closed && (additional === true || isRecord(additional) || (additional === undefined && !declaresProperties(schema)));
+  const join = (name: string): string => (options.path === undefined || options.path === '' ? name : `${options.path}.${name}`);
+  const problems: string[] = [];
+  for (const name of Object.keys(value)) {
+    if (declared.has(name)) continue;
+    const twin = [...declared].find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    if (twin !== undefined) {
+      problems.push(`Argument '${join(name)}' is not accepted: argument names are case-sensitive and the tool declares '${join(twin)}'; send '${join(twin)}' once, spelled exactly so, and no other spelling of it.`);
+    } else if (!open) {
+      const accepted = [...declared];
+      const hint = accepted.length === 0 ? 'none are accepted' : `accepted: ${accepted.join(', ')}`;
+      problems.push(`Argument '${join(name)}' is not accepted (${hint}).`);
+    }
+  }
+  return problems;
+}
+
+function declaredNames(schema: JsonSchema): Set<string> {
+  const names = new Set(isRecord(schema.properties) ? Object.keys(schema.properties) : []);
+  for (const branch of branchesOf(schema)) for (const name of declaredNames(branch)) names.add(name);
+  return names;
+}
+
+function declaresProperties(schema: JsonSchema): boolean {
+  return isRecord(schema.properties) || branchesOf(schema).some(declaresProperties);
+}
+
+function branchesOf(schema: JsonSchema): JsonSchema[] {
+  return [...UNION_KEYWORDS].flatMap((keyword) => (Array.isArray(schema[keyword]) ? schema[keyword].filter(isRecord) : []));
+}
+
+/** `checkKeys` is false for a union's branches: the keys are checked once against what all branches declare. */
+function check(value: unknown, schema: JsonSchema, path: string, problems: string[], checkKeys: boolean): void {
   const subject = path === '' ? 'The arguments' : `Argument '${path}'`;
   const types = typeList(schema.type);
   if (types !== undefined && !types.some((type) => hasType(value, type))) {
@@ -225,6 +275,7 @@ function check(value: unknown, schema: JsonSchema, path: string, problems: strin
   if (typeof value === 'string') checkString(value, schema, subject, problems);
   if (Array.isArray(value)) checkArray(value, schema, path, subject, problems);
   if (isRecord(value)) checkObject(value, schema, path, subject, problems);
+  if (isRecord(value) && checkKeys) problems.push(...undeclaredKeyProblems(value, schema, { closed: false, path }));
   checkUnions(value, schema, path, subject, problems);
 }
 
@@ -267,7 +318,7 @@ function checkArray(value: unknown[], schema: JsonSchema, path: string, subject:
   }
   if (isRecord(schema.items)) {
     const items = schema.items;
-    value.forEach((item, index) => check(item, items, `${path}[${index}]`, problems));
+    value.forEach((item, index) => check(item, items, `${path}[${index}]`, problems, true));
   }
 }
 
@@ -279,14 +330,10 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
   const quoted = missing.map((name) => `'${join(name)}'`);
   if (quoted.length === 1) problems.push(`Argument ${quoted.join('')} is required but missing.`);
   if (quoted.length > 1) problems.push(`Arguments ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} are required but missing.`);
+  // Undeclared keys are undeclaredKeyProblems' concern; extra keys a schema lets in are checked against it here.
   for (const [name, item] of Object.entries(value)) {
     const propertySchema = Object.hasOwn(properties, name) ? properties[name] : schema.additionalProperties;
-    if (isRecord(propertySchema)) check(item, propertySchema, join(name), problems);
-    else if (propertySchema === false) {
-      const accepted = Object.keys(properties);
-      const hint = accepted.length === 0 ? 'none are accepted' : `accepted: ${accepted.join(', ')}`;
-      problems.push(`Argument '${join(name)}' is not accepted (${hint}).`);
-    }
+    if (isRecord(propertySchema)) check(item, propertySchema, join(name), problems, true);
   }
   const count = Object.keys(value).length;
   if (isFiniteNumber(schema.minProperties) && count < schema.minProperties) {
@@ -299,13 +346,17 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
 
 function checkUnions(value: unknown, schema: JsonSchema, path: string, subject: string, problems: string[]): void {
   for (const branch of Array.isArray(schema.allOf) ? schema.allOf : []) {
-    if (isRecord(branch)) check(value, branch, path, problems);
+    if (isRecord(branch)) check(value, branch, path, problems, false);
   }
   // oneOf is checked like anyOf: overlapping branches are common in generated schemas, and one match is enough intent.
   for (const keyword of ['anyOf', 'oneOf']) {
     const branches = schema[keyword];
     if (!Array.isArray(branches)) continue;
-    const outcomes = branches.filter(isRecord).map((branch) => validateValue(value, branch, path));
+    const outcomes = branches.filter(isRecord).map((branch) => {
+      const branchProblems: string[] = [];
+      check(value, branch, path, branchProblems, false);
+      return [...new Set(branchProblems)];
+    });
     if (outcomes.length === 0 || outcomes.some((outcome) => outcome.length === 0)) continue;
     const closest = outcomes.reduce((best, outcome) => (outcome.length < best.length ? outcome : best));
     problems.push(`${subject} matches none of its allowed forms; the closest says: ${closest.join(' ')}`);

@@ -7,6 +7,7 @@
 import type { OpenLink } from './opener.js';
 import { createRedactor } from './redact.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
+import { oneLineForTerminal } from './terminal-text.js';
 
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
@@ -51,7 +52,7 @@ export type LoginOutcome =
 /** Handles the text the `login` tool returned: shows and opens the link, waits, and says how it ended. */
 export async function completeLogin(loginText: string, deps: LoginDeps): Promise<LoginOutcome> {
   const already = ALREADY_LOGGED_IN.exec(loginText.trim());
-  if (already?.[1] !== undefined) return { status: 'already', userName: already[1] };
+  if (already?.[1] !== undefined) return { status: 'already', userName: oneLineForTerminal(already[1]) || 'the user' };
   const link = extractLoginLink(loginText);
   if (link === undefined) return { status: 'no-link', text: loginText };
   const checked = checkLoginLink(link, deps.serverUrl);
@@ -138,13 +139,24 @@ async function probeProfile(probe: ProbeTool, signal: AbortSignal): Promise<stri
   if (signal.aborted) return undefined;
   try {
     const result = await probe('get_profile', signal);
-    if (result.isError) return undefined;
-    const profile = JSON.parse(result.text) as { user_name?: unknown; user_id?: unknown };
-    if (typeof profile.user_name === 'string' && profile.user_name !== '') return profile.user_name;
-    return typeof profile.user_id === 'string' ? profile.user_id : 'the user';
+    return result.isError ? undefined : userNameFromProfile(result.text);
   } catch {
     return undefined; // a failed probe means "not yet"; the loop's deadline ends the wait
   }
+}
+
+/**
+ * Who a profile (get_profile, or the next server's `portfolio` profile) belongs to, as one line safe to print: the
+ * server's text is untrusted, and a name carrying terminal controls must not clear the screen or set the clipboard.
+ * Throws when the text is not JSON.
+ */
+export function userNameFromProfile(text: string): string {
+  const profile = JSON.parse(text) as { user_name?: unknown; user_id?: unknown } | null;
+  for (const candidate of [profile?.user_name, profile?.user_id]) {
+    const shown = typeof candidate === 'string' || typeof candidate === 'number' ? oneLineForTerminal(String(candidate)) : '';
+    if (shown !== '') return shown;
+  }
+  return 'the user';
 }
 
 function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {

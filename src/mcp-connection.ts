@@ -10,6 +10,10 @@ import type { OAuthLoginProvider } from './oauth.js';
 /** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 export const SESSION_FILE = 'session.json';
+/** The id goes back to the server as the Mcp-Session-Id header: visible ASCII only (Kite's are `kitemcp-<uuid>`). */
+const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+/** A clock set back a little (NTP) must not cost a login; a date further ahead was not written by this clock. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 interface SavedSession {
   url: string;
@@ -83,11 +87,17 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
     return session;
   }
 
+  /** The saved session for this URL while it is young enough; a damaged one is discarded (and overwritten) with a notice. */
   async function readSaved(): Promise<SavedSession | undefined> {
-    const value = (await deps.store?.readJson(SESSION_FILE)) as Partial<SavedSession> | undefined;
-    if (value === undefined || typeof value.sessionId !== 'string' || typeof value.createdAt !== 'number') return undefined;
-    if (value.url !== deps.url.href || now() - value.createdAt >= SESSION_LIFETIME_MS) return undefined;
-    return { url: value.url, sessionId: value.sessionId, createdAt: value.createdAt };
+    const text = await deps.store?.readText(SESSION_FILE); // a folder or a link there is a ConfigError (exit 2)
+    if (text === undefined || deps.store === undefined) return undefined;
+    const saved = parseSavedSession(text, now());
+    if (typeof saved === 'string') {
+      deps.notice(`Discarded the saved session in ${deps.store.path(SESSION_FILE)} (${saved}); starting a new one, so you will need to log in again.`);
+      return undefined;
+    }
+    if (saved.url !== deps.url.href || now() - saved.createdAt >= SESSION_LIFETIME_MS) return undefined;
+    return saved;
   }
 
   return {
@@ -119,4 +129,20 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
       await current.close();
     },
   };
+}
+
+/** session.json's record, or why it cannot be used: it was written by us, so anything else in it is damage or tampering. */
+function parseSavedSession(text: string, now: number): SavedSession | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return 'it is not valid JSON';
+  }
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof SavedSession, unknown>>;
+  if (typeof record.url !== 'string') return 'it names no server';
+  if (typeof record.sessionId !== 'string' || !SESSION_ID_PATTERN.test(record.sessionId)) return 'its session id is not valid';
+  if (typeof record.createdAt !== 'number' || !Number.isFinite(record.createdAt)) return 'it has no valid creation time';
+  if (record.createdAt > now + CLOCK_SKEW_MS) return 'its creation time is in the future';
+  return { url: record.url, sessionId: record.sessionId, createdAt: record.createdAt };
 }

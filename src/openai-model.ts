@@ -10,6 +10,7 @@ import type {
   ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionFunctionTool, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { ContextLengthError, ModelApiError } from './errors.js';
+import { createSecretMask } from './redact.js';
 
 /** Where the client goes when no base URL is given; only there are OpenAI-only parameters sent. */
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -61,6 +62,13 @@ export function createOpenAIClient(options: {
 
 export function createComplete(client: OpenAI, options: { model: string; idleTimeoutMs?: number }): Complete {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  // An endpoint may echo the key in an error body, and keys come in every shape (gsk_…, xai-…): mask it as itself.
+  const maskKey = createSecretMask(client.apiKey === null || client.apiKey === PLACEHOLDER_API_KEY ? [] : [client.apiKey]);
+  const failure = (error: unknown): ModelApiError => {
+    const described = describeModelError(error, client.baseURL, options.model);
+    described.message = maskKey(described.message);
+    return described;
+  };
   // Account data is in these conversations: tell OpenAI not to keep them. Other servers may reject the parameter.
   const openAIOnly = isOpenAIEndpoint(client.baseURL) ? { store: false } : {};
   return async (request, { signal, onTextDelta }) => {
@@ -77,7 +85,7 @@ export function createComplete(client: OpenAI, options: { model: string; idleTim
       stream = await client.chat.completions.create(body, { signal });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw describeModelError(error, client.baseURL, options.model);
+      throw failure(error);
     }
     const assembly = createAssembly(onTextDelta);
     const iterator = stream[Symbol.asyncIterator]();
@@ -90,7 +98,7 @@ export function createComplete(client: OpenAI, options: { model: string; idleTim
         });
       } catch (error) {
         if (signal.aborted) throw error;
-        throw describeModelError(error, client.baseURL, options.model);
+        throw failure(error);
       }
       if (next.done === true) break;
       // Chunks already buffered keep coming after an abort; none of their text may reach the screen after Ctrl-C.

@@ -29,6 +29,11 @@ const UNIT_QUANTITY_EXCHANGES = new Set(['NSE', 'BSE', 'NFO', 'BFO']);
 /** Exchange and symbol for get_ltp: plain capitals and digits only, so a crafted symbol never reaches a look-up. */
 const INSTRUMENT_PATTERN = /^[A-Z]{2,6}:[A-Z0-9][A-Z0-9&_.-]*$/;
 const ORDER_NOT_FOUND = "not found among today's orders; symbol and side unknown";
+/**
+ * A limit price further than this from the last trade is flagged: a day's move is rarely beyond it (Kite's circuit
+ * bands are mostly 5–20 %), and a price that far off is more often a slip (₹1 for ₹1,074) than a plan.
+ */
+const PRICE_DEVIATION_FLAG = 0.1;
 const GTT_NOT_FOUND = 'not found among the active GTTs; its terms are unknown';
 
 export interface OrderPreview {
@@ -47,6 +52,8 @@ export interface OrderPreview {
   valueNote: string;
   /** Arguments Kite MCP would read differently from what they say, or that are missing: each refuses the call. */
   problems: string[];
+  /** Lines the person must not miss, shown apart from the fields (a limit price far from the last traded price). */
+  warnings: string[];
 }
 
 export interface PreviewContext {
@@ -179,8 +186,9 @@ function describePlaceOrder(args: Record<string, unknown>, context: PreviewConte
       field('Tag', tag === '' ? '(not set)' : show(tag)),
     ],
     confirmPhrase: `${symbol} ${quantity}`,
-    estimate: estimateValue(exchange, quantity, { limit, trigger, ltp: context.ltp }),
+    estimate: estimateValue(exchange, quantity, { limit, trigger, ltp: context.ltp, side }),
     instrument: instrumentOf(exchange, symbol),
+    warnings: priceWarnings(limit, context.ltp),
   });
 }
 
@@ -219,9 +227,10 @@ function describeModifyOrder(args: Record<string, unknown>, context: PreviewCont
     ],
     confirmPhrase: found ? `${old.symbol} ${quantity}` : `MODIFY ${orderId}`,
     estimate: found
-      ? estimateValue(old.exchange ?? '', quantity, { limit, trigger: newTrigger, ltp: context.ltp })
+      ? estimateValue(old.exchange ?? '', quantity, { limit, trigger: newTrigger, ltp: context.ltp, side: old.side ?? '' })
       : { value: undefined, note: 'the order was not found, so what it trades is unknown' },
     instrument: instrumentOf(old.exchange ?? '', old.symbol ?? ''),
+    warnings: found ? priceWarnings(limit, context.ltp) : [],
   });
 }
 
@@ -285,7 +294,7 @@ function describeGtt(action: 'place' | 'modify', args: Record<string, unknown>, 
       field('Last price (model)', money(lastPrice)),
     ],
     confirmPhrase: `${symbol} ${quantity}`,
-    estimate: largestEstimate(legs.map((leg) => estimateValue(exchange, leg.quantity, { ...leg, ltp }))),
+    estimate: largestEstimate(legs.map((leg) => estimateValue(exchange, leg.quantity, { ...leg, ltp, side }))),
     instrument: instrumentOf(exchange, symbol),
   });
 }
@@ -323,6 +332,7 @@ interface PreviewParts {
   /** Present for a call that can buy or sell: it then needs a known value to pass checkOrderValue. */
   estimate?: Estimate;
   instrument?: string | undefined;
+  warnings?: string[];
 }
 
 /** Completes a preview: the arguments nobody read are listed, and the confirm phrase must be plain to type. */
@@ -343,25 +353,32 @@ function build(read: ArgumentReader, parts: PreviewParts): OrderPreview {
     valueRequired: estimate !== undefined,
     valueNote: estimate?.note ?? 'buys and sells nothing',
     problems: read.problems,
+    warnings: parts.warnings ?? [],
   };
 }
 
 /**
- * quantity × price: the limit price when the order has one (LIMIT, SL, GTT legs), else the larger of the trigger
- * price and the last traded price, which errs high for a buy that fills at market once triggered.
+ * quantity × price. A buy with a limit price (LIMIT, SL, GTT legs) costs at most that; a sell with one fetches at
+ * least that, so it is valued at the larger of the limit and the last traded price (a SELL LIMIT ₹1 is worth what the
+ * shares are). Without a limit price: the larger of the trigger price and the last traded price, which errs high.
  */
 function estimateValue(
   exchange: string,
   quantity: number,
-  prices: { limit: number; trigger: number; ltp: number | undefined },
+  prices: { limit: number; trigger: number; ltp: number | undefined; side: string },
 ): Estimate {
   if (!UNIT_QUANTITY_EXCHANGES.has(exchange)) {
     return { value: undefined, note: `quantity on ${show(exchange)} may count lots rather than units` };
   }
   if (!(quantity > 0)) return { value: undefined, note: 'there is no valid quantity' };
-  const ltp = prices.ltp !== undefined && Number.isFinite(prices.ltp) && prices.ltp > 0 ? prices.ltp : 0;
+  const ltp = knownPrice(prices.ltp) ?? 0;
+  const sellsAtLimit = prices.side === 'SELL' && prices.limit > 0;
+  if (sellsAtLimit && ltp === 0) {
+    return { value: undefined, note: 'a sell is valued at the last traded price when it is above the limit price, and that price is not known' };
+  }
   const [basis, name] =
-    prices.limit > 0 ? [prices.limit, 'limit price']
+    sellsAtLimit && ltp > prices.limit ? [ltp, 'last traded price, above the limit price']
+    : prices.limit > 0 ? [prices.limit, 'limit price']
     : prices.trigger > ltp ? [prices.trigger, 'trigger price']
     : [ltp, 'last traded price'];
   if (basis > 0) return { value: quantity * basis, note: `${quantity} × ${name} ${rupees(basis)}` };
@@ -380,6 +397,23 @@ function valueText(estimate: Estimate): string {
   return estimate.value === undefined
     ? `could not be estimated: ${estimate.note}`
     : `about ${rupees(estimate.value)} (${estimate.note})`;
+}
+
+/** A warning when the limit price is further than PRICE_DEVIATION_FLAG from the last traded price. */
+function priceWarnings(limit: number, ltpValue: number | undefined): string[] {
+  const ltp = knownPrice(ltpValue);
+  if (!(limit > 0) || ltp === undefined) return [];
+  const deviation = (limit - ltp) / ltp;
+  if (Math.abs(deviation) <= PRICE_DEVIATION_FLAG) return [];
+  const percent = `${(Math.abs(deviation) * 100).toFixed(1)} %`;
+  return [
+    `WARNING: the limit price ${rupees(limit)} is ${percent} ${deviation < 0 ? 'BELOW' : 'ABOVE'} the last traded price ` +
+      `${rupees(ltp)}. Check that this is the price you mean before you confirm.`,
+  ];
+}
+
+function knownPrice(price: number | undefined): number | undefined {
+  return price !== undefined && Number.isFinite(price) && price > 0 ? price : undefined;
 }
 
 function usesLimitPrice(orderType: string): boolean {

@@ -33,15 +33,57 @@ const PATTERNS: readonly RegExp[] = [
 
 /** A function that redacts the given secret values and every pattern above. */
 export function createRedactor(secrets: { values?: readonly string[] }): (text: string) => string {
-  const literals = [...new Set((secrets.values ?? []).flatMap(withEncodings))]
-    .filter((value) => value.length >= MIN_SECRET_LENGTH)
-    .sort((left, right) => right.length - left.length); // a longer secret may contain a shorter one
-  const literalPattern = literals.length === 0 ? undefined : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  const maskLiterals = createSecretMask(secrets.values ?? []);
   return (text) => {
-    let redacted = literalPattern === undefined ? text : text.replace(literalPattern, REDACTED);
+    let redacted = maskLiterals(text);
     for (const pattern of PATTERNS) redacted = redacted.replace(pattern, (_match, key: string) => `${key}${REDACTED}`);
     return redacted;
   };
+}
+
+export interface SecretMask {
+  /** The text with every known value replaced, whatever the value looks like. */
+  (text: string): string;
+  /** The same for text that arrives in pieces: a piece that may be the start of a value waits for the next. */
+  stream(): { push(chunk: string): string; flush(): string };
+}
+
+/**
+ * Masks known secret values (the configured API key) as literals, raw, query-escaped or JSON-escaped, in text that
+ * is about to be printed. Only the values: link parameters and other shapes stay, as the user is meant to see them.
+ */
+export function createSecretMask(values: readonly string[]): SecretMask {
+  const literals = [...new Set(values.flatMap(withEncodings))]
+    .filter((value) => value.length >= MIN_SECRET_LENGTH)
+    .sort((left, right) => right.length - left.length); // a longer secret may contain a shorter one
+  const pattern = literals.length === 0 ? undefined : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  const mask = (text: string) => (pattern === undefined ? text : text.replace(pattern, REDACTED));
+  const longest = literals[0]?.length ?? 0;
+  const startsASecret = (tail: string) => literals.some((literal) => literal.length > tail.length && literal.startsWith(tail));
+  return Object.assign(mask, {
+    stream() {
+      let held = '';
+      return {
+        push(chunk: string) {
+          const text = mask(held + chunk);
+          let cut = text.length;
+          for (let start = Math.max(0, text.length - longest + 1); start < text.length; start += 1) {
+            if (startsASecret(text.slice(start))) {
+              cut = start;
+              break;
+            }
+          }
+          held = text.slice(cut);
+          return text.slice(0, cut);
+        },
+        flush() {
+          const rest = mask(held);
+          held = '';
+          return rest;
+        },
+      };
+    },
+  });
 }
 
 /** Scheme, host and path of a link; its query (where Kite's signed session lives) and fragment become `?…`. */
@@ -58,10 +100,9 @@ function cutAtQuery(text: string): string {
   return cut === -1 ? text : `${text.slice(0, cut)}?…`;
 }
 
-/** A secret as it appears raw, and as it appears inside a URL (session ids travel query-escaped in login links). */
+/** A secret raw, inside a URL (session ids travel query-escaped in login links) and inside a JSON string. */
 function withEncodings(value: string): string[] {
-  const encoded = encodeURIComponent(value);
-  return encoded === value ? [value] : [value, encoded];
+  return [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
 }
 
 function escapeRegExp(text: string): string {

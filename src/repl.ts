@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from './agent.js';
 import { CliError } from './errors.js';
-import type { LoginOutcome } from './login.js';
+import { userNameFromProfile, type LoginOutcome } from './login.js';
 import type { Complete, Usage } from './openai-model.js';
 import type { Runtime } from './runtime.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from './history-budget.js';
@@ -105,7 +105,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
   while (!closed.signal.aborted) {
     let line: string;
     try {
-      line = await readline.question(promptText(state, config.trading), { signal: closed.signal });
+      line = await readline.question(promptText(ui, state, config.trading), { signal: closed.signal });
     } catch {
       break; // closed by Ctrl-D or Ctrl-C at the prompt
     }
@@ -167,8 +167,7 @@ async function showWhoIsLoggedIn(runtime: Runtime, state: ReplState, signal: Abo
     const session = await runtime.connection.session();
     const result = await session.callTool('get_profile', {}, { signal, timeoutMs: runtime.config.toolTimeoutSeconds * 1000 });
     const text = result.content.map((item) => item.text ?? '').join('');
-    const profile = result.isError ? undefined : (JSON.parse(text) as { user_name?: unknown });
-    if (typeof profile?.user_name === 'string') state.userName ??= profile.user_name;
+    if (!result.isError) state.userName ??= userNameFromProfile(text);
   } catch {
     // not logged in yet, or the server is slow: the prompt says "not logged in" until a login says otherwise
   }
@@ -196,8 +195,8 @@ function banner(runtime: Runtime, model: string): string {
   return `kite-chat · server ${config.url.origin}${config.url.pathname} · model ${model} · ${mode}\nType a question, /help for commands, Ctrl-D to leave.`;
 }
 
-function promptText(state: ReplState, trading: boolean): string {
-  const who = state.userName === undefined ? 'not logged in' : state.userName;
+function promptText(ui: Ui, state: ReplState, trading: boolean): string {
+  const who = state.userName === undefined ? 'not logged in' : ui.inline(state.userName); // the server's text
   return `kite (${who}${trading ? ' · TRADING' : ''}) › `;
 }
 

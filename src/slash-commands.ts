@@ -42,7 +42,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       const outcome = await executor.login(signal);
       if (outcome.status === 'logged-in' || outcome.status === 'already') {
         state.userName = outcome.userName;
-        ui.status(`Logged in as ${outcome.userName}.`);
+        ui.status(`Logged in as ${ui.inline(outcome.userName)}.`);
       } else {
         ui.warn(loginMessageForModel(outcome));
       }

@@ -19,6 +19,8 @@ const STRING_INTRODUCERS = new Set([']', 'P', 'X', '^', '_']);
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
 /** Anything that needs the state machine; text without any of these passes through untouched. */
 const NEEDS_WORK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+/** A name or a value on one line: a server can send a page where a user name belongs. */
+const MAX_INLINE_CHARS = 200;
 
 type State = 'text' | 'escape' | 'escape-intermediate' | 'csi' | 'string';
 
@@ -33,6 +35,17 @@ export function sanitizeForTerminal(text: string): string {
   if (!NEEDS_WORK.test(text)) return text;
   const sanitizer = createStreamSanitizer();
   return sanitizer.push(text) + sanitizer.flush();
+}
+
+/**
+ * Untrusted text for the middle of a line (a user name in the prompt, a value in a message): sanitised, its line
+ * breaks and tabs folded to single spaces, trimmed and cut to a sensible length. For any caller that prints such text.
+ */
+export function oneLineForTerminal(text: string): string {
+  const line = sanitizeForTerminal(text).replace(/\s+/g, ' ').trim();
+  if (line.length <= MAX_INLINE_CHARS) return line;
+  const cut = line.slice(0, MAX_INLINE_CHARS - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
 export function createStreamSanitizer(): StreamSanitizer {

@@ -6,7 +6,7 @@
 import type { CallTool, ToolOutcome } from './agent.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from './errors.js';
-import { completeLogin, loginMessageForModel, type LoginDeps, type LoginOutcome } from './login.js';
+import { completeLogin, loginMessageForModel, userNameFromProfile, type LoginDeps, type LoginOutcome } from './login.js';
 import type { LocalTool } from './local-tools.js';
 import type { McpConnection } from './mcp-connection.js';
 import { McpSessionGoneError, type McpSession } from './mcp-session.js';
@@ -100,9 +100,7 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
     const result = narrow(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
     if (result.isError) return { status: 'no-link', text: result.text };
     try {
-      const profile = JSON.parse(result.text) as { user_name?: unknown; user_id?: unknown };
-      const name = typeof profile.user_name === 'string' ? profile.user_name : String(profile.user_id ?? 'the user');
-      return report({ status: 'already', userName: name });
+      return report({ status: 'already', userName: userNameFromProfile(result.text) });
     } catch {
       return { status: 'no-link', text: result.text };
     }

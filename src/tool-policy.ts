@@ -82,7 +82,11 @@ export function classifyTool(tool: Tool, catalog: Catalog): ToolClass {
   }
 }
 
-/** The class of one call: a mode tool's class depends on its `mode` argument; any other tool keeps its own. */
+/**
+ * The class of one call: a mode tool's class depends on its `mode` argument; any other tool keeps its own. A second
+ * spelling of `mode` (`Mode`, `MODE`) makes it a write whatever `mode` says: a Go server matches keys without regard
+ * to case, and the last one it reads wins (the argument check refuses such a call too, with the reason).
+ */
 export function classifyCall(
   toolName: string,
   args: Record<string, unknown>,
@@ -93,7 +97,8 @@ export function classifyCall(
   const modes = modesOf(toolName);
   if (modes === undefined) return toolClass;
   const mode = args['mode'];
-  return typeof mode === 'string' && modes.read.includes(mode) ? 'read' : 'write';
+  const otherSpelling = Object.keys(args).some((key) => key !== 'mode' && key.toLowerCase() === 'mode');
+  return typeof mode === 'string' && modes.read.includes(mode) && !otherSpelling ? 'read' : 'write';
 }
 
 /**

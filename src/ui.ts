@@ -1,13 +1,15 @@
 /**
  * The terminal seam: stdout carries the answer, stderr carries everything else (status, tool lines, the live
  * spinner, the login link and its QR code). Every piece of text from the model or a server passes the terminal
- * sanitizer on its way out; on a TTY the answer is rendered from Markdown. Colour only on a TTY and without
- * NO_COLOR/--no-color. Nothing else in src/ writes to the terminal.
+ * sanitizer on its way out, and the configured API key is masked in everything written, whatever its shape; on a TTY
+ * the answer is rendered from Markdown. Colour only on a TTY and without NO_COLOR/--no-color. Nothing else in src/
+ * writes to the terminal (readline writes the REPL prompt, which it gets from inline()).
  */
 import type { Writable } from 'node:stream';
 import { createMarkdownStream } from './markdown-render.js';
 import { createStatusLine, type StatusLine } from './status-line.js';
-import { createStreamSanitizer, sanitizeForTerminal } from './terminal-text.js';
+import { createSecretMask } from './redact.js';
+import { createStreamSanitizer, oneLineForTerminal, sanitizeForTerminal } from './terminal-text.js';
 
 export interface Ui {
   /** Streams part of the model's answer to stdout. */
@@ -20,6 +22,10 @@ export interface Ui {
   warn(line: string): void;
   /** A drawing made by kite-chat itself (the QR code): written to stderr as is, never from untrusted text. */
   drawing(text: string): void;
+  /** One line of a command's result on stdout (`kite-chat login`, `tools`). */
+  result(line: string): void;
+  /** Untrusted text for another writer (readline's prompt): one line, sanitised, with the key masked. */
+  inline(text: string): string;
   /** The live spinner line on stderr; does nothing unless stderr is a TTY. */
   readonly activity: StatusLine;
   /** Whether stderr is a terminal a person is watching (spinners, QR codes). */
@@ -42,8 +48,10 @@ const YELLOW = '\u001b[33m';
 const RESET = '\u001b[0m';
 const DEFAULT_COLUMNS = 80;
 
-export function createTerminalUi(streams: TerminalStreams, options: { color: boolean }): Ui {
+export function createTerminalUi(streams: TerminalStreams, options: { color: boolean; secrets?: readonly string[] }): Ui {
   const colorOnStderr = options.color && streams.stderr.isTTY === true;
+  const mask = createSecretMask(options.secrets ?? []);
+  let answerMask = mask.stream();
   // On a TTY the answer is rendered (styled only with colour on); piped, it stays the plain text the model wrote.
   const newAnswerStream = () =>
     streams.stdout.isTTY === true
@@ -77,9 +85,11 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
     activity,
     columns: () => streams.stderr.columns ?? DEFAULT_COLUMNS,
     answer(delta) {
-      writeAnswer(answerStream.push(delta));
+      writeAnswer(answerStream.push(answerMask.push(delta)));
     },
     endAnswer() {
+      writeAnswer(answerStream.push(answerMask.flush()));
+      answerMask = mask.stream();
       writeAnswer(answerStream.flush());
       if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
       answerStream = newAnswerStream();
@@ -88,11 +98,17 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
     },
     status(line) {
       activity.clear();
-      streams.stderr.write(`${paint(DIM, sanitizeForTerminal(line))}\n`);
+      streams.stderr.write(`${paint(DIM, mask(sanitizeForTerminal(line)))}\n`);
     },
     warn(line) {
       activity.clear();
-      streams.stderr.write(`${paint(YELLOW, sanitizeForTerminal(line))}\n`);
+      streams.stderr.write(`${paint(YELLOW, mask(sanitizeForTerminal(line)))}\n`);
+    },
+    result(line) {
+      streams.stdout.write(`${mask(sanitizeForTerminal(line))}\n`);
+    },
+    inline(text) {
+      return mask(oneLineForTerminal(text));
     },
     drawing(text) {
       activity.clear();

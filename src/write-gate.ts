@@ -1,8 +1,8 @@
 /**
  * The pre-trade gate for --trading in the REPL (CONTRACT.md "Trading safety", PEERS.md R4): every write call is
  * shown in full with an estimated value from get_ltp (and, for modify/cancel, the order or GTT it changes, from
- * get_orders / get_gtts), refused above KITE_CHAT_MAX_ORDER_VALUE, and run only after the user types the symbol and
- * quantity back. The same order again within 30 s needs a second confirmation that says so. One call at a time:
+ * get_orders / get_gtts), refused above KITE_CHAT_MAX_ORDER_VALUE or when an argument is not one the tool declares
+ * (spelled exactly so), and run only after the user types the symbol and quantity back. The same order again within 30 s needs a second confirmation that says so. One call at a time:
  * parallel write calls from one model response are previewed and confirmed in turn. Decides; never calls the write.
  */
 import { describeWriteCall, checkOrderValue, isConfirmation, orderFingerprint, type OrderPreview } from './order-preview.js';
@@ -12,7 +12,7 @@ import { refusalText } from './tool-policy.js';
 import { toolResultText } from './tool-schema.js';
 import type { WriteGate } from './tool-executor.js';
 import type { Ui } from './ui.js';
-import { isRecord } from './json-schema.js';
+import { isRecord, normaliseSchema, undeclaredKeyProblems } from './json-schema.js';
 
 /** PEERS.md R4: a repeated order inside this window is more likely a model loop or a double tap than intent. */
 export const DUPLICATE_WINDOW_MS = 30_000;
@@ -36,6 +36,14 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
   let previous: Promise<unknown> = Promise.resolve();
 
   const decide: WriteGate = async (call, signal) => {
+    // Every key must be one the tool declares, exactly: `Mode` beside `mode` could be the one a Go server acts on.
+    const tool = deps.runtime.tools.find((candidate) => candidate.name === call.name);
+    const keyProblems = undeclaredKeyProblems(call.arguments, normaliseSchema(tool?.inputSchema ?? {}), { closed: true });
+    if (keyProblems.length > 0) {
+      const reason = keyProblems.join(' ');
+      deps.ui.warn(`Refused ${call.name} before asking you: ${reason}`);
+      return refusalText(call.name, 'invalid-arguments', reason);
+    }
     const existingOrder = await lookUpExisting(deps.runtime, call, signal);
     let preview = describeWriteCall(call.name, call.arguments, { existingOrder });
     if (preview.instrument !== undefined) {
@@ -81,6 +89,7 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
 function show(ui: Ui, preview: OrderPreview): void {
   ui.warn(`About to send to Kite: ${preview.title}`);
   for (const line of preview.lines) ui.status(`  ${line}`);
+  for (const warning of preview.warnings) ui.warn(warning);
 }
 
 /** The order (get_orders, by order_id) or GTT (get_gtts, by id = trigger_id) the call would change, if any. */

@@ -96,7 +96,7 @@ test('a tool-call-only response is sent back with null content', async () => {
 test('a call reaches the executor under the server\'s own tool name', async () => {
   const model = scriptedComplete([{ toolCalls: [toolCall('call_1', 'kite_quote', { instruments: ['NSE:INFY'] })] }, { text: 'INFY is at 1,500.' }]);
   const tools = recordingCallTool();
-  const { result, events } = turn({ complete: model.complete, callTool: tools.callTool, tools: [toolEntry('kite_quote', {}, 'kite.quote')] });
+  const { result, events } = turn({ complete: model.complete, callTool: tools.callTool, tools: [toolEntry('kite_quote', { instruments: { type: 'array', items: { type: 'string' } } }, 'kite.quote')] });
   const outcome = await result;
   expect(tools.calls[0]).toMatchObject({ name: 'kite.quote', arguments: { instruments: ['NSE:INFY'] } });
   expect(events.find((event) => event.type === 'tool-call-start')).toMatchObject({ name: 'kite.quote', arguments: { instruments: ['NSE:INFY'] } });

@@ -69,6 +69,26 @@ describe('precedence', () => {
   });
 });
 
+describe('.env values', () => {
+  test('BROWSER, KITE_CHAT_HOME and the folders it defaults from are never taken from a .env', () => {
+    const dotenv = { BROWSER: './pwn.sh', KITE_CHAT_HOME: '/tmp/evil', XDG_CONFIG_HOME: '/tmp/evil', HOME: '/tmp/evil' };
+    const config = resolve([], KEY, dotenv);
+    expect(config.browser).toBeUndefined();
+    expect(config.home).toBe('/home/trader/.config/kite-chat');
+    expect(config.fromDotenv).toEqual([]);
+  });
+
+  test('the settings taken from a .env are named, and not those the environment or a flag beat', () => {
+    const dotenv = { OPENAI_API_KEY: 'sk-dotenv-key', OPENAI_MODEL: 'dotenv-model', KITE_MCP_URL: 'http://127.0.0.1:1/mcp', NO_COLOR: '1' };
+    expect(resolve(['--url', 'http://127.0.0.1:2/mcp'], { OPENAI_MODEL: 'env-model' }, dotenv).fromDotenv).toEqual(['OPENAI_API_KEY', 'NO_COLOR']);
+    expect(resolve([], {}, dotenv).fromDotenv).toEqual(['OPENAI_API_KEY', 'OPENAI_MODEL', 'KITE_MCP_URL', 'NO_COLOR']);
+  });
+
+  test('kite-chat trust is a command that needs no model key', () => {
+    expect(resolve(['trust'], {}).command).toBe('trust');
+  });
+});
+
 describe('commands', () => {
   test('--ask takes the question, with --json and numbers', () => {
     const config = resolve(['--ask', 'What is my portfolio worth?', '--json', '--login-timeout', '0', '--max-rounds', '3']);
@@ -106,6 +126,10 @@ describe('every configuration error is one line that says what to do', () => {
     ['a bad number', ['--max-rounds', 'ten'], KEY, /--max-rounds needs a whole number/],
     ['a negative timeout', ['--login-timeout', '-5'], KEY, /--login-timeout/],
     ['zero rounds', ['--max-rounds', '0'], KEY, /at least 1/],
+    ['a huge number of rounds', ['--max-rounds', '99999999999999999999'], KEY, /^--max-rounds must be at most 100, got '99999999999999999999'\.$/],
+    ['a login timeout past a day', ['--login-timeout', '86401'], KEY, /^--login-timeout must be at most 86400, got '86401'\.$/],
+    ['a huge tool timeout', ['--tool-timeout', '1e400'], KEY, /^--tool-timeout needs a whole number, got '1e400'\.$/],
+    ['a tool timeout past a day', ['--tool-timeout', '9007199254740993'], KEY, /^--tool-timeout must be at most 86400/],
     ['a URL that is not a URL', ['--url', 'mcp.kite.trade'], KEY, /Bad URL/],
     ['a non-http scheme', ['--url', 'file:///etc/passwd'], KEY, /only http and https/],
     ['plain http to a remote host', ['--url', 'http://mcp.kite.trade/sse'], KEY, /must use https/],

@@ -362,3 +362,46 @@ test('the fingerprint ignores key order and absent fields, and tells different o
   expect(orderFingerprint('place_order', { ...INFY_LIMIT, quantity: '10' })).not.toBe(original);
   expect(orderFingerprint('modify_order', INFY_LIMIT)).not.toBe(original);
 });
+
+// Issue 14: a sell fetches at least its limit price, so the cap values it at the market when that is higher, and a
+// limit price far from the last trade is flagged in words that stand apart from the fields.
+const INFY_SELL_AT_ONE = { ...INFY_LIMIT, transaction_type: 'SELL', quantity: 300, price: 1 };
+
+test('SELL 300 INFY LIMIT ₹1 is valued at the last traded price and refused by the cap, with the price flagged', () => {
+  const preview = describeWriteCall('place_order', INFY_SELL_AT_ONE, { ltp: 1074 });
+  expect(preview.estimatedValueRupees).toBe(322_200);
+  expect(line(preview, 'Estimated value')).toBe('about ₹3,22,200.00 (300 × last traded price, above the limit price ₹1,074.00)');
+  expect(preview.warnings).toEqual([
+    'WARNING: the limit price ₹1.00 is 99.9 % BELOW the last traded price ₹1,074.00. Check that this is the price you mean before you confirm.',
+  ]);
+  const checked = checkOrderValue(preview, CAP);
+  expect(checked.ok ? '' : checked.reason).toMatch(/^Its estimated value ₹3,22,200\.00 .* is above the ₹50,000\.00 limit/);
+});
+
+test('a sell at a limit cannot be valued without the last traded price, so the cap refuses it', () => {
+  const preview = describeWriteCall('place_order', INFY_SELL_AT_ONE, {});
+  expect(preview.estimatedValueRupees).toBeUndefined();
+  expect(checkOrderValue(preview, CAP).ok).toBe(false);
+});
+
+test('a sell above the market keeps its limit as the value; a buy keeps its limit whatever the market', () => {
+  expect(describeWriteCall('place_order', { ...INFY_LIMIT, transaction_type: 'SELL', price: 1600 }, { ltp: 1500 }).estimatedValueRupees).toBe(16_000);
+  expect(describeWriteCall('place_order', { ...INFY_LIMIT, price: 1400 }, { ltp: 1500 }).estimatedValueRupees).toBe(14_000);
+});
+
+test.each([
+  ['within 10 % below', 1400, 1500, undefined],
+  ['exactly 10 % above', 1650, 1500, undefined],
+  ['more than 10 % above', 1800, 1500, 'WARNING: the limit price ₹1,800.00 is 20.0 % ABOVE the last traded price ₹1,500.00.'],
+  ['more than 10 % below', 1300, 1500, 'WARNING: the limit price ₹1,300.00 is 13.3 % BELOW the last traded price ₹1,500.00.'],
+])('a limit price %s the last traded price is %s', (_case, price, ltp, warning) => {
+  const preview = describeWriteCall('place_order', { ...INFY_LIMIT, price }, { ltp });
+  expect(preview.warnings.join(' ')).toBe(warning === undefined ? '' : `${warning} Check that this is the price you mean before you confirm.`);
+});
+
+test('a modify that moves the limit far from the market is flagged too; a MARKET order has no limit to flag', () => {
+  const modify = describeWriteCall('modify_order', { variety: 'regular', order_id: SBIN_ORDER.order_id, quantity: 1, order_type: 'LIMIT', price: 500 }, { existingOrder: SBIN_ORDER, ltp: 300 });
+  expect(modify.warnings).toHaveLength(1);
+  expect(modify.warnings[0]).toMatch(/^WARNING: the limit price ₹500\.00 is 66\.7 % ABOVE/);
+  expect(describeWriteCall('place_order', { ...INFY_LIMIT, order_type: 'MARKET', price: 0 }, { ltp: 1500 }).warnings).toEqual([]);
+});

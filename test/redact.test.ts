@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createRedactor, redactLink } from '../src/redact.js';
+import { createRedactor, redactLink, createSecretMask } from '../src/redact.js';
 
 const SESSION = 'kitemcp-4f1c2b9e-8a7d-4c3b-9e1f-2a3b4c5d6e7f';
 const SIGNED = `${SESSION}|1754467200.dx6dDT3fgsaPyBAq5z1dAXxagvE8O3wuLuO_Yw79CUY=`;
@@ -88,4 +88,23 @@ test.each([
   ['text that is not a URL', 'not a url?token=abc', 'not a url?…'],
 ])('redactLink keeps scheme, host and path of %s', (_kind, input, expected) => {
   expect(redactLink(input)).toBe(expected);
+});
+
+// Issue 14: the configured key is masked as itself, whatever its shape, also when it arrives in pieces.
+const ODD_KEY = 'gsk_live.7Hq2-Zx9.Kp4wT';
+
+test('a key of any shape is masked as a literal, raw, query-escaped and JSON-escaped', () => {
+  const mask = createSecretMask([ODD_KEY, 'key"with\\quote']);
+  expect(mask(`Invalid API key ${ODD_KEY} (check it)`)).toBe('Invalid API key [redacted] (check it)');
+  expect(mask(`?key=${encodeURIComponent('key"with\\quote')}`)).toBe('?key=[redacted]');
+  expect(mask(JSON.stringify({ answer: 'key"with\\quote' }))).toBe('{"answer":"[redacted]"}');
+  expect(mask('nothing to hide')).toBe('nothing to hide');
+});
+
+test('a key split across streamed pieces is masked, and text that only starts like it is released at the end', () => {
+  const stream = createSecretMask([ODD_KEY]).stream();
+  const pieces = ['Your key is gsk_li', 've.7Hq2', '-Zx9.Kp4wT, and gsk_l'];
+  const shown = pieces.map((piece) => stream.push(piece)).join('') + stream.flush();
+  expect(shown).toBe('Your key is [redacted], and gsk_l');
+  expect(createSecretMask([]).stream().push('gsk_')).toBe('gsk_');
 });

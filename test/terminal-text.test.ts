@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createStreamSanitizer, sanitizeForTerminal } from '../src/terminal-text.js';
+import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal } from '../src/terminal-text.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -116,4 +116,11 @@ test('no control character, escape or bidi control survives any mix of dangerous
     const cut = next() % (input.length + 1);
     expect(sanitizer.push(input.slice(0, cut)) + sanitizer.push(input.slice(cut)) + sanitizer.flush()).toBe(whole);
   }
+});
+
+// Issue 14: a user name from the server is printed mid-line (the prompt, "Logged in to Kite as …").
+test('oneLineForTerminal strips OSC 52, a title change, a screen clear and bidi overrides, and folds lines', () => {
+  const hostile = 'Ra\u001b]52;c;cm0gLXJmIH4=\u0007vi\u001b]0;owned\u0007 \u001b[2J\u001b[H\u202eKumar\u202c\nSecond line\r\tend';
+  expect(oneLineForTerminal(hostile)).toBe('Ravi Kumar Second line end');
+  expect(oneLineForTerminal(`  ${'x'.repeat(300)}  `)).toBe(`${'x'.repeat(199)}…`);
 });

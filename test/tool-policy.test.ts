@@ -117,6 +117,15 @@ test.each([
 });
 
 test.each([
+  ['Mode', { mode: 'list', Mode: 'place' }],
+  ['MODE', { MODE: 'cancel', mode: 'history' }],
+  ['mOdE', { mode: 'list', mOdE: 'list' }],
+])('a read mode with a second spelling %s of mode is a write, whatever the spellings say', (_spelling, args) => {
+  expect(classifyCall('orders', args, 'write', 'kite-modes')).toBe('write');
+  expect(classifyCall('portfolio', { ...args, mode: 'holdings' }, 'read', 'kite-modes')).toBe('write');
+});
+
+test.each([
   ['kite', 'get_holdings', 'read'],
   ['kite', 'place_order', 'write'],
   ['kite', 'orders', 'write'],

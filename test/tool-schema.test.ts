@@ -359,11 +359,38 @@ test('type unions and anyOf accept any listed form and refuse the rest', () => {
     /^Argument 'note' must be a string or null, got number 1\. Argument 'size' matches none of its allowed forms;/);
 });
 
-test('unknown arguments pass unless the schema says additionalProperties: false', () => {
-  expect(parseToolArguments('{"limit":5,"extra":true}', kiteEntry('get_holdings').inputSchema).ok).toBe(true);
+test('an argument the schema does not declare is refused, naming the accepted ones, unless the schema lets extras in', () => {
+  const kite = parseToolArguments('{"limit":5,"extra":true}', kiteEntry('get_holdings').inputSchema);
+  expect(kite.ok ? '' : kite.error).toMatch(/^Argument 'extra' is not accepted \(accepted: from, limit\)\. Call the tool again/);
   const closed = parametersOf({ inputSchema: { properties: { limit: { type: 'number' } }, additionalProperties: false } });
   const parsed = parseToolArguments('{"limit":5,"extra":true}', closed);
   expect(parsed.ok ? '' : parsed.error).toMatch(/^Argument 'extra' is not accepted \(accepted: limit\)\./);
+  const open = parametersOf({ inputSchema: { properties: { limit: { type: 'number' } }, additionalProperties: { type: 'string' } } });
+  expect(parseToolArguments('{"limit":5,"extra":"yes"}', open).ok).toBe(true);
+  const noArguments = parseToolArguments('{"verbose":true}', parametersOf({ inputSchema: { type: 'object' } }));
+  expect(noArguments.ok ? '' : noArguments.error).toMatch(/^Argument 'verbose' is not accepted \(none are accepted\)\./);
+});
+
+test('a key that differs from a declared key only in case is refused even where extra keys are allowed', () => {
+  const orders = parametersOf({ inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['list', 'place'] } }, required: ['mode'], additionalProperties: true } });
+  const parsed = parseToolArguments('{"mode":"list","Mode":"place"}', orders);
+  expect(parsed.ok ? '' : parsed.error).toBe(
+    "Argument 'Mode' is not accepted: argument names are case-sensitive and the tool declares 'mode'; send 'mode' once, spelled exactly so, and no other spelling of it. Call the tool again with corrected arguments.",
+  );
+  const nested = parametersOf({ inputSchema: { properties: { leg: { type: 'object', properties: { price: { type: 'number' } } } } } });
+  const inner = parseToolArguments('{"leg":{"price":1,"PRICE":2}}', nested);
+  expect(inner.ok ? '' : inner.error).toMatch(/^Argument 'leg\.PRICE' is not accepted: .* declares 'leg\.price'/);
+});
+
+test('keys declared only in a union branch are accepted, and a free-form nested object takes any key', () => {
+  const union = parametersOf({ inputSchema: { type: 'object', anyOf: [{ properties: { a: { type: 'number' } }, required: ['a'] }, { properties: { b: { type: 'number' } }, required: ['b'] }] } });
+  expect(parseToolArguments('{"a":1}', union).ok).toBe(true);
+  expect(parseToolArguments('{"b":2}', union).ok).toBe(true);
+  expect(parseToolArguments('{"c":3}', union).ok).toBe(false);
+  const allOf = parametersOf({ inputSchema: { type: 'object', allOf: [{ properties: { a: { type: 'number' } } }, { properties: { b: { type: 'number' } } }] } });
+  expect(parseToolArguments('{"a":1,"b":2}', allOf).ok).toBe(true);
+  const freeForm = parametersOf({ inputSchema: { properties: { tags: { type: 'object' } } } });
+  expect(parseToolArguments('{"tags":{"anything":1}}', freeForm).ok).toBe(true);
 });
 
 test('at most five problems are listed, with a count of the rest', () => {
