@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import type { Complete } from './openai-model.js';
 import { openMcpConnection, type McpConnection } from './mcp-connection.js';
 import type { McpTool } from './mcp-session.js';
@@ -73,6 +74,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   ]);
   for (const line of drift) ui.warn(line);
   const redact = createRedactor({ values: config.apiKey === undefined ? [] : [config.apiKey] });
+  let auditFailed = false;
 
   return {
     config,
@@ -93,8 +95,11 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     redact,
     audit(entry) {
       const line = redact(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-      store.appendLine(AUDIT_LOG_FILE, line).catch(() => {
-        ui.warn(`Could not write the audit log under ${config.home}.`);
+      store.appendLine(AUDIT_LOG_FILE, line).catch((error: unknown) => {
+        if (auditFailed) return; // once a run is enough
+        auditFailed = true;
+        // A damaged audit.log (a planted link, a folder) is a ConfigError whose line names it and says what to do.
+        ui.warn(error instanceof ConfigError ? `Could not write the audit log: ${error.message}` : `Could not write the audit log under ${config.home}.`);
       });
     },
     openLink: config.openBrowser ? deps.openLink : undefined,

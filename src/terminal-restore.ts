@@ -22,7 +22,7 @@ export function restoreTerminal(stdin: TerminalInput, stderr: TerminalOutput): v
   try {
     if (stdin.isTTY === true && stdin.isRaw === true) stdin.setRawMode?.(false);
     // A new line too, so the shell's prompt does not start after ours.
-    if (stderr.isTTY === true) stderr.write(`${DISABLE_BRACKETED_PASTE}${SHOW_CURSOR}\r\n`);
+    if (stderr.isTTY === true) stderr.write(`${DISABLE_BRACKETED_PASTE}${SHOW_CURSOR}\n`);
   } catch {
     // after SIGHUP the terminal may be gone; there is nothing left to restore then
   }

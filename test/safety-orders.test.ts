@@ -27,7 +27,8 @@ const BUY_INFY = {
 const CONFIRM_INFY = 'Type "INFY 10" to confirm, anything else cancels:';
 
 async function startTradingRepl(script: ScriptedStep[], extra: Record<string, string> = {}): Promise<PtySession> {
-  kite = await startFakeKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
+  // IDEA's price too: a sell at a limit is valued at the higher of the limit and the last price, so it needs one.
+  kite = await startFakeKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500, 'NSE:IDEA': 8 } });
   model = await startScriptedOpenAI(script);
   const { env } = await safetyEnvironment({ baseURL: model.baseURL, extra });
   const session = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--trading'], env);
@@ -162,4 +163,23 @@ test('a poisoned portfolio asking to sell every holding gets one preview per ord
   expect(placed(kite)).toEqual([]);
   const refusals = toolMessages(completions(model?.requests ?? [])[2]).filter((message) => message.name === 'place_order');
   expect(refusals.map((message) => message.content)).toEqual([expect.stringMatching(/did not confirm it/), expect.stringMatching(/did not confirm it/)]);
+});
+
+test('SELL 300 INFY LIMIT ₹1 is valued at the last traded price, refused by the cap, and its price flagged in words', async () => {
+  const sellAtOne = { ...BUY_INFY, transaction_type: 'SELL', quantity: 300, order_type: 'LIMIT', price: 1 };
+  repl = await startTradingRepl([
+    { toolCalls: [{ name: 'place_order', arguments: sellAtOne }] },
+    { text: 'The order was refused.' },
+  ]);
+
+  await answer(repl, 'Sell 300 INFY at 1', 'The order was refused.');
+
+  const screen = repl.text();
+  expect(screen).toContain('About to send to Kite: SELL 300 × NSE:INFY (CNC, LIMIT ₹1.00)');
+  expect(screen).toContain('Estimated value:    about ₹4,50,000.00 (300 × last traded price, above the limit price ₹1,500.00)');
+  expect(screen).toContain('WARNING: the limit price ₹1.00 is 99.9 % BELOW the last traded price ₹1,500.00. Check that this is the price you mean before you confirm.');
+  expect(screen).toMatch(/Refused: Its estimated value ₹4,50,000\.00 .* is above the ₹50,000\.00 limit per order/);
+  expect(placed(kite)).toEqual([]);
+  repl.type('/exit\r');
+  expect(await repl.exit).toBe(0);
 });

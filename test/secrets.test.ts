@@ -147,3 +147,27 @@ test('a login text with a link kite-chat does not recognise reaches the model wi
   expect(told?.content).toBe('[tool error] The login tool returned no login link: Open [link removed] to log in.');
   for (const request of model.requests) expect(request.rawBody).not.toMatch(/c2lnbmF0dXJl|kitemcp-5f0c/);
 });
+
+// Issue 14: a key of any shape (not sk-…, not 32+ plain characters) is masked as itself wherever output is made.
+const ODD_KEY = 'gsk_live.7Hq2-Zx9.Kp4wT';
+
+test('a configured key of an unusual shape is masked when the endpoint echoes it in an error, an answer or --json', async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI([
+    { status: 400, message: `Invalid API Key: ${ODD_KEY} is not a key we issued` },
+    { text: `Your key is ${ODD_KEY}, keep it safe.` },
+    { text: `Your key is ${ODD_KEY}, keep it safe.` },
+  ]);
+  const { env } = await safetyEnvironment({ baseURL: model.baseURL, extra: { OPENAI_API_KEY: ODD_KEY } });
+  const ask = (...flags: string[]) => runCli(['--ask', 'Hello?', '--url', kite?.mcpUrl ?? '', ...flags], { env });
+
+  const failed = await ask();
+  const answered = await ask();
+  const json = await ask('--json');
+
+  expect(failed.code).toBe(5);
+  expect(failed.stderr).toContain('Invalid API Key: [redacted] is not a key we issued');
+  expect(answered.stdout).toBe('Your key is [redacted], keep it safe.\n');
+  expect((JSON.parse(json.stdout) as { answer: string }).answer).toBe('Your key is [redacted], keep it safe.');
+  for (const run of [failed, answered, json]) expect(run.stdout + run.stderr).not.toContain(ODD_KEY);
+});

@@ -17,6 +17,8 @@ export interface FakeKiteFaults {
   garbage?: boolean;
   /** Replace the holdings data, e.g. with a prompt-injection instrument name. */
   holdingsOverride?: unknown[];
+  /** Replace the user name in get_profile and in "You are already logged in as …", e.g. with terminal controls. */
+  userName?: string;
   /** Read-only counters: tool calls waiting out a delay or hang now, and the most there ever were at once. */
   readonly load: { inFlight: number; peakInFlight: number };
 }

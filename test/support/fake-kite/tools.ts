@@ -71,6 +71,10 @@ export type ToolRunner = (sessionId: string, tool: string, args: Arguments, sign
 export function createToolRunner(context: ToolContext): ToolRunner {
   const { registry } = context;
 
+  function userName(): string {
+    return context.faults.userName ?? MOCKS.profile.user_name;
+  }
+
   function holdings(): unknown[] {
     if (context.faults.holdingsOverride !== undefined) return context.faults.holdingsOverride;
     if (context.faults.largePortfolio > 0) return generatedHoldings(context.faults.largePortfolio);
@@ -81,7 +85,7 @@ export function createToolRunner(context: ToolContext): ToolRunner {
   function kiteResult(tool: string, args: Arguments): unknown {
     const instruments = Array.isArray(args['instruments']) ? args['instruments'].map(String) : [];
     switch (tool) {
-      case 'get_profile': return MOCKS.profile;
+      case 'get_profile': return { ...MOCKS.profile, user_name: userName() };
       case 'get_margins': return MOCKS.margins;
       case 'get_holdings': return paginate(holdings(), args);
       case 'get_positions': return paginate(flatPositions(), args);
@@ -109,7 +113,7 @@ export function createToolRunner(context: ToolContext): ToolRunner {
     const { data, isNew } = registry.kiteData(sessionId);
     if (!isNew) {
       // GetUserProfile() on the existing Kite client: success means a working token.
-      if (data.loggedIn) return text(`You are already logged in as ${MOCKS.profile.user_name}`);
+      if (data.loggedIn) return text(`You are already logged in as ${userName()}`);
       registry.resetKiteData(sessionId); // ClearSessionData, then a fresh logged-out client and a new link
     }
     return text(loginText(context.loginLinkFor(sessionId)));
