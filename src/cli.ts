@@ -106,7 +106,7 @@ async function loadSetup(
   }
 }
 
-/** Before the Ui exists: the lines so far and the error's one line (the key cannot be in them: nothing ran yet). */
+/** Before the Ui exists: the lines so far, then the error's one line (no model or server has answered anything yet). */
 function reportConfigError(error: unknown, io: CliIo, notices: readonly string[], options: { usage: boolean }): number {
   if (!(error instanceof ConfigError)) throw error;
   for (const notice of notices) io.stderr.write(`kite-chat: ${sanitizeForTerminal(notice)}\n`);
