@@ -2,7 +2,8 @@
  * The terminal seam: stdout carries the answer, stderr carries everything else (status, tool lines, the live
  * spinner, the login link and its QR code). Every piece of text from the model or a server passes the terminal
  * sanitizer on its way out; on a TTY the answer is rendered from Markdown. Colour only on a TTY and without
- * NO_COLOR/--no-color. Nothing else in src/ writes to the terminal.
+ * NO_COLOR/--no-color. While a question to the person is on screen (person-questions.ts) the spinner is paused and
+ * everything else written here waits, so the question stays the last line. Nothing else in src/ writes to the terminal.
  */
 import type { Writable } from 'node:stream';
 import { createMarkdownStream } from './markdown-render.js';
@@ -28,6 +29,11 @@ export interface Ui {
   readonly color: boolean;
   /** Columns of the terminal on stderr (80 when unknown). */
   columns(): number;
+  /**
+   * A question to the person is about to be the last line: the spinner pauses and all other output is held back.
+   * The returned function, called once it is answered or withdrawn, writes what was held and resumes the spinner.
+   */
+  holdForQuestion(): () => void;
 }
 
 type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
@@ -52,6 +58,9 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
   let answerStream = newAnswerStream();
   let answerOpen = false;
   let answerEndsWithNewline = true;
+  /** Writes waiting for the question on screen to be answered; undefined when no question is on screen. */
+  let held: (() => void)[] | undefined;
+  const emit = (write: () => void) => (held === undefined ? write() : held.push(write));
   const paint = (style: string, text: string) => (colorOnStderr ? `${style}${text}${RESET}` : text);
   const activity = createStatusLine({
     write: (text) => streams.stderr.write(text),
@@ -71,32 +80,50 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
     streams.stdout.write(text);
   }
 
+  function writeLine(text: string): void {
+    activity.clear();
+    streams.stderr.write(text);
+  }
+
   return {
     interactive: streams.stderr.isTTY === true,
     color: colorOnStderr,
     activity,
     columns: () => streams.stderr.columns ?? DEFAULT_COLUMNS,
     answer(delta) {
-      writeAnswer(answerStream.push(delta));
+      const text = answerStream.push(delta);
+      emit(() => writeAnswer(text));
     },
     endAnswer() {
-      writeAnswer(answerStream.flush());
-      if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
+      const text = answerStream.flush();
       answerStream = newAnswerStream();
-      answerOpen = false;
-      answerEndsWithNewline = true;
+      emit(() => {
+        writeAnswer(text);
+        if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
+        answerOpen = false;
+        answerEndsWithNewline = true;
+      });
     },
     status(line) {
-      activity.clear();
-      streams.stderr.write(`${paint(DIM, sanitizeForTerminal(line))}\n`);
+      const text = `${paint(DIM, sanitizeForTerminal(line))}\n`;
+      emit(() => writeLine(text));
     },
     warn(line) {
-      activity.clear();
-      streams.stderr.write(`${paint(YELLOW, sanitizeForTerminal(line))}\n`);
+      const text = `${paint(YELLOW, sanitizeForTerminal(line))}\n`;
+      emit(() => writeLine(text));
     },
     drawing(text) {
-      activity.clear();
-      streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+      emit(() => writeLine(text.endsWith('\n') ? text : `${text}\n`));
+    },
+    holdForQuestion() {
+      activity.pause();
+      held ??= [];
+      return () => {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const write of waiting) write();
+        activity.resume();
+      };
     },
   };
 }
