@@ -11,6 +11,8 @@ import { oneLineForTerminal } from './terminal-text.js';
 
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
+/** The REPL's question while it waits: what the person does, and the one key that says it is done. */
+export const LOGIN_WAIT_QUESTION = 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done. ';
 
 const ALREADY_LOGGED_IN = /^You are already logged in as (.+?)\s*$/;
 /** Links in a `login` text we could not read a login link from: one may still be signed, so the model gets none. */
@@ -31,8 +33,8 @@ export interface LoginDeps {
   /** undefined with --no-browser. */
   openLink: OpenLink | undefined;
   screen: LoginScreen;
-  /** REPL only: resolves when the user presses Enter. */
-  waitForEnter: ((signal: AbortSignal) => Promise<void>) | undefined;
+  /** REPL only: asks `question` and resolves when the user presses Enter; withdrawn (aborted) once the login is seen. */
+  waitForEnter: ((question: string, signal: AbortSignal) => Promise<void>) | undefined;
   timeoutMs: number;
   pollIntervalMs?: number;
   /** Aborts when the user cancels (Ctrl-C). */
@@ -66,11 +68,9 @@ export async function completeLogin(loginText: string, deps: LoginDeps): Promise
     if (!opened.ok) deps.screen.warn(`Could not open a browser (${opened.reason}); open the link above yourself.`);
   }
   if (deps.timeoutMs <= 0) return { status: 'not-completed', link: checked.url.href, waitedMs: 0 };
-  deps.screen.status(
-    deps.waitForEnter === undefined
-      ? `Waiting for the login in your browser (up to ${Math.round(deps.timeoutMs / 1000)} s)…`
-      : 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done.',
-  );
+  if (deps.waitForEnter === undefined) {
+    deps.screen.status(`Waiting for the login in your browser (up to ${Math.round(deps.timeoutMs / 1000)} s)…`);
+  }
   return waitForLogin(checked.url.href, deps);
 }
 
@@ -105,7 +105,7 @@ async function waitForLogin(link: string, deps: LoginDeps): Promise<LoginOutcome
   deps.sessionLost?.addEventListener('abort', stopWaiting, { once: true });
   const deadline = setTimeout(stopWaiting, deps.timeoutMs);
   try {
-    const enterPressed = deps.waitForEnter?.(waiting.signal).then(
+    const enterPressed = deps.waitForEnter?.(LOGIN_WAIT_QUESTION, waiting.signal).then(
       () => 'enter' as const,
       () => 'stopped' as const,
     );

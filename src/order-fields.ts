@@ -13,6 +13,13 @@ const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9&_.-]*$/;
 const MAX_SHOWN_VALUE_CHARS = 200;
 /** Labels are padded to this width so the values line up in the terminal. */
 const LABEL_WIDTH = 20;
+/** Kite's product codes in words, so the leading sentence says what the order is for. */
+const PRODUCT_NAMES: Readonly<Record<string, string>> = {
+  CNC: 'delivery',
+  MIS: 'intraday',
+  NRML: 'carry forward',
+  MTF: 'margin trading',
+};
 
 export interface ArgumentReader {
   /** A text argument; a non-text value is a problem (Kite MCP would format it with Go's %v). */
@@ -124,16 +131,15 @@ export function count(value: number): string {
   return value === 0 ? '(not set)' : String(value);
 }
 
-/** "10 → 20", "LIMIT (unchanged)", or the new value when the current one is unknown. */
-export function changed<T>(before: T | undefined, after: T, format: (value: T) => string): string {
-  if (before === undefined) return `${format(after)} (current value unknown)`;
-  return before === after ? `${format(after)} (unchanged)` : `${format(before)} → ${format(after)}`;
-}
-
-/** A field the call leaves out, so Kite keeps it. */
-export function kept<T>(before: T | undefined, format: (value: T) => string): string {
-  if (before === undefined) return 'not sent; Kite keeps the current value';
-  return `${format(before)} (not sent; Kite keeps it)`;
+/**
+ * One line for a field a change sets: "Quantity:  1 → 20"; "20 (current value unknown)" when the current value is
+ * not known; nothing when the value stays as it is. Values are compared as shown.
+ */
+export function changeLine<T>(label: string, before: T | undefined, after: T, format: (value: T) => string): string[] {
+  const afterText = format(after);
+  if (before === undefined) return [field(label, `${afterText} (current value unknown)`)];
+  const beforeText = format(before);
+  return beforeText === afterText ? [] : [field(label, `${beforeText} → ${afterText}`)];
 }
 
 export interface OrderFields {
@@ -175,20 +181,17 @@ export function orderFields(order: Record<string, unknown> | undefined): OrderFi
   };
 }
 
-export function existingOrderText(order: OrderFields): string {
-  const price = order.price === undefined || order.price === 0 ? '' : ` ${rupees(order.price)}`;
-  const instrument = `${show(order.exchange ?? '?')}:${show(order.symbol ?? '?')}`;
-  return `${show(order.side ?? '?')} ${order.quantity ?? '?'} × ${instrument}, ${show(order.product ?? '?')}, ` +
-    `${show(order.orderType ?? '?')}${price}, status ${show(order.status ?? 'unknown')}`;
-}
-
 export interface GttFields {
   symbol?: string;
   quantity?: number;
   text?: string;
+  /** Each leg's trigger, quantity and limit price, in the GTT's order (for a change shown as before → after). */
+  triggers?: number[];
+  quantities?: number[];
+  limits?: number[];
 }
 
-/** A GTT as get_gtts returns it: its symbol, the largest leg quantity, and one line describing it. */
+/** A GTT as get_gtts returns it: its symbol, the largest leg quantity, its legs, and one line describing it. */
 export function gttFields(gtt: Record<string, unknown> | undefined): GttFields {
   const condition = isRecord(gtt?.['condition']) ? gtt['condition'] : {};
   const orders = Array.isArray(gtt?.['orders']) ? gtt['orders'].filter(isRecord) : [];
@@ -197,25 +200,56 @@ export function gttFields(gtt: Record<string, unknown> | undefined): GttFields {
   const numbers = (values: unknown[]) => values.filter((value): value is number => typeof value === 'number');
   const triggers = numbers(Array.isArray(condition['trigger_values']) ? condition['trigger_values'] : []);
   const quantities = numbers(orders.map((order) => order['quantity']));
+  const limits = numbers(orders.map((order) => order['price']));
   const side = orders[0]?.['transaction_type'];
   const quantity = quantities.length === 0 ? undefined : Math.max(...quantities);
   const text = `${show(side ?? '?')} ${show(condition['exchange'] ?? '?')}:${show(symbol)}, ` +
     `trigger ${triggers.map(rupees).join(' / ') || '?'}, quantity ${quantities.join(' / ') || '?'}, ` +
     `status ${show(gtt?.['status'] ?? 'unknown')}`;
-  return { symbol: symbol.toUpperCase(), ...(quantity === undefined ? {} : { quantity }), text };
+  return { symbol: symbol.toUpperCase(), ...(quantity === undefined ? {} : { quantity }), text, triggers, quantities, limits };
 }
 
-/** "BUY 10 × NSE:INFY (CNC, LIMIT ₹1,500.00)", "SELL 5 × NSE:SBIN (MIS, SL-M, trigger ₹780.00)". */
-export function orderTitle(
+/** "BUY 10 × NSE:SBIN at market, delivery (CNC)", "SELL 5 × NSE:SBIN stop-loss at market, trigger ₹780.00, intraday (MIS)". */
+export function orderSentence(
   order: Pick<OrderFields, 'side' | 'quantity' | 'exchange' | 'symbol' | 'product' | 'orderType' | 'price' | 'trigger'>,
 ): string {
-  const price = order.price !== undefined && order.price > 0 ? rupees(order.price) : 'no price';
-  const trigger = `trigger ${order.trigger !== undefined && order.trigger > 0 ? rupees(order.trigger) : 'not set'}`;
-  const orderType = order.orderType ?? '?';
-  const pricing = orderType === 'LIMIT' ? `LIMIT ${price}` : orderType === 'SL' ? `SL ${price}, ${trigger}`
-    : orderType === 'SL-M' ? `SL-M, ${trigger}` : show(orderType);
   const instrument = `${show(order.exchange ?? '?')}:${show(order.symbol ?? '?')}`;
-  return `${show(order.side ?? '?')} ${order.quantity ?? '?'} × ${instrument} (${show(order.product ?? '?')}, ${pricing})`;
+  const pricing = pricingText(order.orderType ?? '?', order.price ?? 0, order.trigger ?? 0);
+  return `${show(order.side ?? '?')} ${order.quantity ?? '?'} × ${instrument} ${pricing}, ${productText(order.product)}`;
+}
+
+/** How an order of this type is priced, in words; a price or trigger of 0 is one Kite was not sent. */
+export function pricingText(orderType: string, price: number, trigger: number): string {
+  const limit = `limit ${price > 0 ? rupees(price) : '(no price)'}`;
+  const triggerText = `trigger ${trigger > 0 ? rupees(trigger) : '(not set)'}`;
+  switch (orderType) {
+    case 'MARKET':
+      return 'at market';
+    case 'LIMIT':
+      return `at ${limit}`;
+    case 'SL':
+      return `stop-loss at ${limit}, ${triggerText}`;
+    case 'SL-M':
+      return `stop-loss at market, ${triggerText}`;
+    default:
+      return `order type ${show(orderType)}`;
+  }
+}
+
+/** Whether an order of this type uses the price (a limit) or the trigger price that was sent. */
+export function usesPrice(orderType: string): boolean {
+  return orderType === 'LIMIT' || orderType === 'SL';
+}
+
+export function usesTrigger(orderType: string): boolean {
+  return orderType === 'SL' || orderType === 'SL-M';
+}
+
+/** "delivery (CNC)": Kite's product code with what it means, for the codes a retail client meets. */
+export function productText(product: string | undefined): string {
+  if (product === undefined || product === '') return 'product not set';
+  const name = Object.hasOwn(PRODUCT_NAMES, product) ? PRODUCT_NAMES[product] : undefined;
+  return name === undefined ? `product ${show(product)}` : `${name} (${product})`;
 }
 
 /** The looked-up order or GTT only if it is the one the call names: a mismatched look-up must not lend its symbol. */

@@ -1,24 +1,28 @@
 /**
- * The pre-trade preview for --trading (PEERS.md R4): one write call described in full, with the values Kite MCP
- * will actually use, an estimated value, and the phrase the user must type back. Kite MCP coerces arguments
- * silently (text where a number belongs becomes 0, or 1 for quantity; mcp/common.go SafeAssert*), so every such
- * mismatch is listed as a problem and checkOrderValue refuses the call. Pure: look-ups are write-gate.ts's job.
+ * The pre-trade preview for --trading (PEERS.md R4): one write call in a few lines, with the values Kite MCP will
+ * actually use: a leading sentence (what, how priced, which product, about how much), then only the fields that are
+ * set or that change what happens (a change shown as before → after), then any warnings, and the question with the
+ * phrase the user must type back. Kite MCP coerces arguments silently (text where a number belongs becomes 0, or 1
+ * for quantity; mcp/common.go SafeAssert*), so every such mismatch is a problem and checkOrderValue refuses the
+ * call. Pure: look-ups are write-gate.ts's job.
  */
 import {
   canonicalJson,
-  changed,
+  changeLine,
   count,
-  existingOrderText,
   field,
   gttFields,
-  kept,
   money,
   orderFields,
-  orderTitle,
+  orderSentence,
+  pricingText,
+  productText,
   readArguments,
   rupees,
   sameRecord,
   show,
+  usesPrice,
+  usesTrigger,
   type ArgumentReader,
 } from './order-fields.js';
 
@@ -35,14 +39,24 @@ const ORDER_NOT_FOUND = "not found among today's orders; symbol and side unknown
  */
 const PRICE_DEVIATION_FLAG = 0.1;
 const GTT_NOT_FOUND = 'not found among the active GTTs; its terms are unknown';
+/** What declining means when the call itself takes something away (a cancel, a delete). */
+const KEEPS_IT = 'anything else keeps it';
+const CANCELS_IT = 'anything else cancels';
 
 export interface OrderPreview {
-  /** One line, e.g. "BUY 10 × NSE:INFY (CNC, LIMIT ₹1,500.00)". */
+  /** The leading sentence, e.g. "BUY 10 × NSE:SBIN at market, delivery (CNC) — about ₹8,123.50". */
   title: string;
-  /** Every argument, one per line, with the value Kite MCP will use. No line contains a newline or control. */
+  /**
+   * Only what is set or changes what happens, one "Label: value" (or "Label: before → after") a line, with the value
+   * Kite MCP will use; unset fields are left out. No line contains a newline or control.
+   */
   lines: string[];
+  /** Lines the person must not miss, shown after `lines` (a limit price far from the last traded price); often none. */
+  warnings: string[];
   /** What the user must type back: "<SYMBOL> <QUANTITY>" (e.g. "INFY 10"), else e.g. "CANCEL <order_id>". */
   confirmPhrase: string;
+  /** The question that ends the preview: `Type "INFY 10" to place this order, anything else cancels: `. */
+  question: string;
   estimatedValueRupees: number | undefined;
   /** "NSE:INFY": whose last price (get_ltp) would let the value be estimated. */
   instrument: string | undefined;
@@ -52,8 +66,6 @@ export interface OrderPreview {
   valueNote: string;
   /** Arguments Kite MCP would read differently from what they say, or that are missing: each refuses the call. */
   problems: string[];
-  /** Lines the person must not miss, shown apart from the fields (a limit price far from the last traded price). */
-  warnings: string[];
 }
 
 export interface PreviewContext {
@@ -165,33 +177,33 @@ function describePlaceOrder(args: Record<string, unknown>, context: PreviewConte
   const icebergLegs = read.number('iceberg_legs', { whole: true });
   const icebergQuantity = read.number('iceberg_quantity', { whole: true });
   const tag = read.text('tag');
-  const limit = usesLimitPrice(orderType) ? price : 0;
+  const limit = usesPrice(orderType) ? price : 0;
   return build(read, {
-    title: orderTitle({ side, quantity, exchange, symbol, product, orderType, price, trigger }),
+    title: orderSentence({ side, quantity, exchange, symbol, product, orderType, price, trigger }),
     lines: [
-      field('Action', 'place a new order'),
-      field('Exchange', show(exchange)),
-      field('Symbol', show(symbol)),
-      field('Side', show(side)),
-      field('Quantity', String(quantity)),
-      field('Product', show(product)),
-      field('Order type', show(orderType)),
-      field('Price', money(price)),
-      field('Trigger price', money(trigger)),
-      field('Validity', validity === '' ? '(not set)' : show(validity)),
-      field('Validity minutes', count(validityMinutes)),
-      field('Disclosed quantity', count(disclosed)),
-      field('Iceberg', icebergLegs > 0 ? `${icebergLegs} legs of ${icebergQuantity}` : '(not set)'),
-      field('Variety', show(variety)),
-      field('Tag', tag === '' ? '(not set)' : show(tag)),
+      ...(price > 0 && !usesPrice(orderType) ? [field('Price', `${money(price)} (not used by ${show(orderType)} orders)`)] : []),
+      ...(trigger > 0 && !usesTrigger(orderType)
+        ? [field('Trigger price', `${money(trigger)} (not used by ${show(orderType)} orders)`)]
+        : []),
+      ...(validity === '' ? [] : [field('Validity', show(validity))]),
+      ...(validityMinutes > 0 ? [field('Validity minutes', count(validityMinutes))] : []),
+      ...(disclosed > 0 ? [field('Disclosed quantity', count(disclosed))] : []),
+      ...(icebergLegs > 0 || icebergQuantity > 0 ? [field('Iceberg', `${icebergLegs} legs of ${icebergQuantity}`)] : []),
+      ...varietyLine(variety),
+      ...(tag === '' ? [] : [field('Tag', show(tag))]),
     ],
     confirmPhrase: `${symbol} ${quantity}`,
+    action: 'place this order',
     estimate: estimateValue(exchange, quantity, { limit, trigger, ltp: context.ltp, side }),
     instrument: instrumentOf(exchange, symbol),
     warnings: priceWarnings(limit, context.ltp),
   });
 }
 
+/**
+ * Kite MCP always sends quantity and order type, but leaves a zero price, trigger or disclosed quantity and an empty
+ * validity out of the request (gokiteconnect `omitempty`), so Kite keeps the order's current value for each of those.
+ */
 function describeModifyOrder(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
   const read = readArguments(args);
   const variety = read.text('variety', { fallback: 'regular', required: true });
@@ -204,28 +216,29 @@ function describeModifyOrder(args: Record<string, unknown>, context: PreviewCont
   const validity = read.text('validity');
   const disclosed = read.number('disclosed_quantity', { whole: true });
   const old = orderFields(sameRecord(context.existingOrder, 'order_id', orderId));
-  // Kite MCP leaves a zero price, trigger or disclosed quantity and an empty validity out of the request
-  // (gokiteconnect `omitempty`), so Kite keeps the order's current value for each of those.
   const newPrice = price > 0 ? price : old.price ?? 0;
   const newTrigger = trigger > 0 ? trigger : old.trigger ?? 0;
-  const limit = usesLimitPrice(orderType) ? newPrice : 0;
+  const limit = usesPrice(orderType) ? newPrice : 0;
   const found = old.symbol !== undefined && old.exchange !== undefined;
-  const order = found ? { ...old, quantity, orderType, price: newPrice, trigger: newTrigger } : undefined;
+  const changes = [
+    ...changeLine('Quantity', old.quantity, quantity, String),
+    ...changeLine('Order type', old.orderType, orderType, show),
+    ...(price > 0 ? changeLine('Price', old.price, price, money) : []),
+    ...(trigger > 0 ? changeLine('Trigger price', old.trigger, trigger, money) : []),
+    ...(validity === '' ? [] : changeLine('Validity', old.validity, validity, show)),
+    ...(disclosed > 0 ? changeLine('Disclosed quantity', old.disclosed, disclosed, count) : []),
+  ];
   return build(read, {
-    title: `MODIFY order ${show(orderId)}: ` +
-      (order === undefined ? `quantity ${quantity}, ${show(orderType)}` : orderTitle(order)),
+    title: `MODIFY order ${show(orderId)}: ` + (found
+      ? orderSentence({ ...old, quantity, orderType, price: newPrice, trigger: newTrigger })
+      : `quantity ${quantity}, ${pricingText(orderType, price, trigger)}`),
     lines: [
-      field('Action', `modify order ${show(orderId)}`),
-      field('Order now', found ? existingOrderText(old) : ORDER_NOT_FOUND),
-      field('Quantity', changed(old.quantity, quantity, String)),
-      field('Order type', changed(old.orderType, orderType, show)),
-      field('Price', price > 0 ? changed(old.price, price, money) : kept(old.price, money)),
-      field('Trigger price', trigger > 0 ? changed(old.trigger, trigger, money) : kept(old.trigger, money)),
-      field('Validity', validity !== '' ? changed(old.validity, validity, show) : kept(old.validity, show)),
-      field('Disclosed quantity', disclosed > 0 ? changed(old.disclosed, disclosed, count) : kept(old.disclosed, count)),
-      field('Variety', show(variety)),
+      ...(found ? [] : [field('Order now', ORDER_NOT_FOUND)]),
+      ...(changes.length === 0 ? [field('Changes', 'none; the order stays as it is')] : changes),
+      ...varietyLine(variety),
     ],
     confirmPhrase: found ? `${old.symbol} ${quantity}` : `MODIFY ${orderId}`,
+    action: 'change this order',
     estimate: found
       ? estimateValue(old.exchange ?? '', quantity, { limit, trigger: newTrigger, ltp: context.ltp, side: old.side ?? '' })
       : { value: undefined, note: 'the order was not found, so what it trades is unknown' },
@@ -241,13 +254,14 @@ function describeCancelOrder(args: Record<string, unknown>, context: PreviewCont
   const old = orderFields(sameRecord(context.existingOrder, 'order_id', orderId));
   const found = old.symbol !== undefined && old.quantity !== undefined;
   return build(read, {
-    title: `CANCEL order ${show(orderId)}${found ? `: ${existingOrderText(old)}` : ''}`,
+    title: `CANCEL order ${show(orderId)}${found ? `: ${orderSentence(old)}` : ''}`,
     lines: [
-      field('Action', `cancel order ${show(orderId)}`),
-      field('Order now', found ? existingOrderText(old) : ORDER_NOT_FOUND),
-      field('Variety', show(variety)),
+      found ? field('Status', `${show(old.status ?? 'unknown')} → cancelled`) : field('Order now', ORDER_NOT_FOUND),
+      ...varietyLine(variety),
     ],
     confirmPhrase: found ? `${old.symbol} ${old.quantity}` : `CANCEL ${orderId}`,
+    action: 'cancel this order',
+    otherwise: KEEPS_IT,
   });
 }
 
@@ -271,32 +285,40 @@ function describeGtt(action: 'place' | 'modify', args: Record<string, unknown>, 
     quantity: read.quantity(`${prefix}quantity`, `${prefix}quantity is missing.`),
     limit: read.number(`${prefix}limit_price`, { required: true }),
   }));
-  const legTexts = legs.map((leg) => `${leg.quantity} × trigger ${money(leg.trigger)}, LIMIT ${money(leg.limit)}`);
+  const legText = (leg: (typeof legs)[number]) => `${leg.quantity} at limit ${money(leg.limit)} once the price reaches ${money(leg.trigger)}`;
   const ltp = context.ltp ?? (lastPrice > 0 ? lastPrice : undefined);
-  const existing = action === 'modify' ? gttFields(sameRecord(context.existingOrder, 'id', triggerId)) : undefined;
   const quantity = Math.max(0, ...legs.map((leg) => leg.quantity));
   const heading = action === 'place' ? 'GTT' : `MODIFY GTT ${triggerId}:`;
-  const legsText = legs.length > 1
-    ? legs.map((leg, index) => `${leg.name.toLowerCase()} ${legTexts[index]}`).join('; ')
-    : legTexts[0] ?? 'no trigger';
-  const terms = product === undefined ? legsText : `${show(product)}, ${legsText}`;
+  const terms = legs.length === 1 && legs[0] !== undefined ? legText(legs[0])
+    : legs.length > 1 ? 'whichever leg triggers first' : 'no trigger';
+  const productPart = product === undefined ? '' : `, ${productText(product)}`;
   return build(read, {
-    title: `${heading} ${show(side)} ${show(exchange)}:${show(symbol)} (${terms})`,
+    title: `${heading} ${show(side)} ${show(exchange)}:${show(symbol)}${productPart}, ${terms}`,
     lines: [
-      field('Action', action === 'place' ? 'place a new GTT' : `modify GTT ${triggerId}`),
-      ...(existing === undefined ? [] : [field('GTT now', existing.text ?? GTT_NOT_FOUND)]),
-      field('Exchange', show(exchange)),
-      field('Symbol', show(symbol)),
-      field('Side', show(side)),
-      ...(product === undefined ? [] : [field('Product', show(product))]),
-      field('Trigger type', show(triggerType)),
-      ...legs.map((leg, index) => field(leg.name, legTexts[index] ?? '')),
-      field('Last price (model)', money(lastPrice)),
+      ...(action === 'modify' ? gttChangeLines(gttFields(sameRecord(context.existingOrder, 'id', triggerId)), legs) : []),
+      ...(action === 'place' && legs.length > 1 ? legs.map((leg) => field(leg.name, legText(leg))) : []),
+      field('Last price sent', money(lastPrice)),
     ],
     confirmPhrase: `${symbol} ${quantity}`,
+    action: action === 'place' ? 'place this GTT' : 'change this GTT',
     estimate: largestEstimate(legs.map((leg) => estimateValue(exchange, leg.quantity, { ...leg, ltp, side }))),
     instrument: instrumentOf(exchange, symbol),
   });
+}
+
+/** A GTT modify as before → after, leg by leg: triggers, quantities and limit prices. */
+function gttChangeLines(
+  existing: ReturnType<typeof gttFields>,
+  legs: readonly { trigger: number; quantity: number; limit: number }[],
+): string[] {
+  const plural = legs.length > 1 ? 's' : '';
+  const list = (format: (value: number) => string) => (values: number[]) => values.map(format).join(' / ');
+  return [
+    ...(existing.text === undefined ? [field('GTT now', GTT_NOT_FOUND)] : []),
+    ...changeLine(`Trigger${plural}`, existing.triggers, legs.map((leg) => leg.trigger), list(money)),
+    ...changeLine(`Quantit${plural === '' ? 'y' : 'ies'}`, existing.quantities, legs.map((leg) => leg.quantity), list(String)),
+    ...changeLine(`Limit price${plural}`, existing.limits, legs.map((leg) => leg.limit), list(money)),
+  ];
 }
 
 function describeDeleteGtt(args: Record<string, unknown>, context: PreviewContext): OrderPreview {
@@ -306,8 +328,10 @@ function describeDeleteGtt(args: Record<string, unknown>, context: PreviewContex
   const found = existing.symbol !== undefined && existing.quantity !== undefined;
   return build(read, {
     title: `DELETE GTT ${triggerId}${existing.text === undefined ? '' : `: ${existing.text}`}`,
-    lines: [field('Action', `delete GTT ${triggerId}`), field('GTT now', existing.text ?? GTT_NOT_FOUND)],
+    lines: [existing.text === undefined ? field('GTT now', GTT_NOT_FOUND) : field('Status', 'active → deleted')],
     confirmPhrase: found ? `${existing.symbol} ${existing.quantity}` : `DELETE ${triggerId}`,
+    action: 'delete this GTT',
+    otherwise: KEEPS_IT,
   });
 }
 
@@ -319,41 +343,52 @@ function describeOtherCall(toolName: string, args: Record<string, unknown>, mode
     title: `${show(name)} with ${Object.keys(args).length} argument(s)`,
     lines: [field('Tool', show(toolName))],
     confirmPhrase: mode === undefined ? `RUN ${toolName}` : name,
+    action: 'run this call',
     ...(NO_VALUE_TOOLS.has(toolName)
       ? {}
       : { estimate: { value: undefined, note: `kite-chat does not know what ${show(toolName)} buys or sells` } }),
   });
 }
 
+/** A variety other than regular (amo, co, iceberg, auction) changes when and how the order reaches the exchange. */
+function varietyLine(variety: string): string[] {
+  return variety === 'regular' ? [] : [field('Variety', show(variety))];
+}
+
 interface PreviewParts {
+  /** The leading sentence without its value; build adds "— about ₹…" when the call buys or sells. */
   title: string;
   lines: string[];
+  warnings?: string[];
   confirmPhrase: string;
+  /** What typing the phrase does, for the question: "place this order". */
+  action: string;
+  /** What any other answer does; "anything else cancels" unless given. */
+  otherwise?: string;
   /** Present for a call that can buy or sell: it then needs a known value to pass checkOrderValue. */
   estimate?: Estimate;
   instrument?: string | undefined;
-  warnings?: string[];
 }
 
 /** Completes a preview: the arguments nobody read are listed, and the confirm phrase must be plain to type. */
 function build(read: ArgumentReader, parts: PreviewParts): OrderPreview {
   const { estimate } = parts;
-  const valueLine = estimate === undefined ? [] : [field('Estimated value', valueText(estimate))];
   const confirmPhrase = parts.confirmPhrase.toUpperCase();
   // A symbol or id from the server could hold anything; a phrase nobody can read is never asked for.
   if (read.problems.length === 0 && !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(confirmPhrase)) {
     read.problems.push(`The confirmation phrase ${show(confirmPhrase, { quoted: true })} is not plain text.`);
   }
   return {
-    title: parts.title,
-    lines: [...parts.lines, ...read.unreadLines(), ...valueLine],
+    title: estimate === undefined ? parts.title : `${parts.title} — ${valueText(estimate)}`,
+    lines: [...parts.lines, ...read.unreadLines()],
+    warnings: parts.warnings ?? [],
     confirmPhrase,
+    question: `Type "${confirmPhrase}" to ${parts.action}, ${parts.otherwise ?? CANCELS_IT}: `,
     estimatedValueRupees: estimate?.value,
     instrument: parts.instrument,
     valueRequired: estimate !== undefined,
     valueNote: estimate?.note ?? 'buys and sells nothing',
     problems: read.problems,
-    warnings: parts.warnings ?? [],
   };
 }
 
@@ -393,10 +428,9 @@ function largestEstimate(estimates: Estimate[]): Estimate {
   return estimates.reduce((largest, next) => ((next.value ?? 0) > (largest.value ?? 0) ? next : largest));
 }
 
+/** "about ₹8,123.50"; how it was estimated is in `valueNote`, for a refusal that needs to say. */
 function valueText(estimate: Estimate): string {
-  return estimate.value === undefined
-    ? `could not be estimated: ${estimate.note}`
-    : `about ${rupees(estimate.value)} (${estimate.note})`;
+  return estimate.value === undefined ? `value unknown: ${estimate.note}` : `about ${rupees(estimate.value)}`;
 }
 
 /** A warning when the limit price is further than PRICE_DEVIATION_FLAG from the last traded price. */
@@ -415,11 +449,6 @@ function priceWarnings(limit: number, ltpValue: number | undefined): string[] {
 function knownPrice(price: number | undefined): number | undefined {
   return price !== undefined && Number.isFinite(price) && price > 0 ? price : undefined;
 }
-
-function usesLimitPrice(orderType: string): boolean {
-  return orderType === 'LIMIT' || orderType === 'SL';
-}
-
 
 function instrumentOf(exchange: string, symbol: string): string | undefined {
   const instrument = `${exchange}:${symbol}`;

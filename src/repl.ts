@@ -1,7 +1,8 @@
 /**
  * The interactive chat (`npm run chat`): node:readline/promises on stdin, the prompt and status on stderr, answers
- * streamed to stdout. Ctrl-C cancels the running turn and keeps the session; Ctrl-C at an empty prompt or Ctrl-D
- * exits. A failed turn costs that turn, not the session: the conversation before it is kept.
+ * streamed to stdout. Questions to the person during a turn (an order's confirmation, the login's Enter) share the
+ * same readline, one at a time (person-questions.ts). Ctrl-C cancels the running turn and keeps the session; Ctrl-C
+ * at an empty prompt or Ctrl-D exits. A failed turn costs that turn, not the session: the conversation before it is kept.
  */
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
@@ -12,8 +13,9 @@ import { userNameFromProfile, type LoginOutcome } from './login.js';
 import type { Complete, Usage } from './openai-model.js';
 import type { Runtime } from './runtime.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from './history-budget.js';
-import { HISTORY_SIZE, loadHistory, saveHistory } from './input-history.js';
+import { createHistoryKeeper, HISTORY_SIZE, loadHistory, saveHistory } from './input-history.js';
 import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from './paste-input.js';
+import { createPersonQuestions } from './person-questions.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
 import { createTurnController } from './turn-signal.js';
@@ -41,17 +43,24 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
   const terminal = deps.io.stdin.isTTY === true;
   // A pasted multi-line question arrives as one line with ␤ marks (paste-input.ts) instead of one turn per line.
   const paste = terminal ? createPasteAwareInput(deps.io.stdin) : undefined;
+  const history = terminal ? await loadHistory(runtime.store) : [];
   const readline = createInterface({
     input: paste?.input ?? deps.io.stdin,
     output: deps.io.stderr,
     terminal,
-    history: terminal ? await loadHistory(runtime.store) : [],
+    history,
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
     completer: (line: string) => completeSlash(line),
   });
-  readline.on('history', (history: string[]) => {
-    saveHistory(runtime.store, history).catch(() => ui.warn(`Could not save the input history under ${config.home}.`));
+  const historyKeeper = createHistoryKeeper(history, (lines) => {
+    saveHistory(runtime.store, lines).catch(() => ui.warn(`Could not save the input history under ${config.home}.`));
+  });
+  readline.on('history', historyKeeper.onHistory);
+  // Order confirmations and the login's Enter: one question at a time, on the last line, kept out of the history.
+  const questions = createPersonQuestions({
+    readLine: (prompt, signal) => historyKeeper.keepOut(() => readline.question(prompt, { signal })),
+    holdForQuestion: () => ui.holdForQuestion(),
   });
   const state: ReplState = {
     model: deps.createModel(config.model),
@@ -84,11 +93,11 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     localTools: runtime.localTools,
     mode: 'repl',
     trading: config.trading,
-    confirmWrite: config.trading ? createWriteGate({ runtime, ui, ask: (prompt, signal) => readline.question(prompt, { signal }) }) : undefined,
+    confirmWrite: config.trading ? createWriteGate({ runtime, ui, ask: questions.ask }) : undefined,
     login: {
       openLink: runtime.openLink,
       screen: createLoginScreen(ui, { qr: config.qr }),
-      waitForEnter: terminal ? async (signal) => void (await readline.question('', { signal })) : undefined,
+      waitForEnter: terminal ? async (question, signal) => void (await questions.ask(question, signal)) : undefined,
       timeoutMs: config.loginTimeoutSeconds * 1000,
     },
     serverUrl: config.url,

@@ -1,6 +1,7 @@
 /**
  * The live line at the bottom of stderr while a turn runs: a spinner with the running tools and their elapsed time,
  * or "waiting for the model…" once the model has been silent for a second; redrawn in place with CR + erase-line.
+ * Paused while kite-chat waits for a person to answer a question (person-questions.ts): nothing is drawn then.
  * Also the one-line summary printed for each finished tool call. Writer, clock and interval are injected: nothing
  * here touches process or the console, and with `enabled` false nothing is written at all.
  */
@@ -18,6 +19,10 @@ export interface StatusLine {
   clear(): void;
   /** Erases the line and forgets every tool and wait; the interval is stopped. */
   stop(): void;
+  /** A question is on screen: the line is erased and the interval stopped; tools and waits are still tracked. */
+  pause(): void;
+  /** The question was answered: the line is drawn again (with the time that passed) if there is anything to show. */
+  resume(): void;
 }
 
 export interface StatusLineDependencies {
@@ -56,13 +61,17 @@ export function createStatusLine(dependencies: StatusLineDependencies): StatusLi
   const { write, now, enabled, color } = dependencies;
   if (!enabled) {
     const nothing = () => {};
-    return { toolStarted: nothing, toolEnded: nothing, waitingForModel: nothing, modelStarted: nothing, clear: nothing, stop: nothing };
+    return {
+      toolStarted: nothing, toolEnded: nothing, waitingForModel: nothing, modelStarted: nothing, clear: nothing,
+      stop: nothing, pause: nothing, resume: nothing,
+    };
   }
   const running = new Map<string, { name: string; startedAt: number }>();
   let waitingSince: number | undefined;
   let interval: ReturnType<typeof setInterval> | undefined;
   let frame = 0;
   let shown = false;
+  let paused = false;
 
   function erase(): void {
     if (!shown) return;
@@ -86,6 +95,7 @@ export function createStatusLine(dependencies: StatusLineDependencies): StatusLi
   }
 
   function draw(): void {
+    if (paused) return;
     const text = currentText();
     if (text === undefined) {
       erase();
@@ -105,9 +115,12 @@ export function createStatusLine(dependencies: StatusLineDependencies): StatusLi
     draw();
   }
 
-  /** The interval runs only while there is a tool or a wait to show, so an idle REPL schedules nothing. */
+  /**
+   * The interval runs only while there is a tool or a wait to show and no question is on screen, so an idle REPL
+   * schedules nothing and a person reading a question sees nothing move.
+   */
   function updateTimer(): void {
-    const needed = running.size > 0 || waitingSince !== undefined;
+    const needed = !paused && (running.size > 0 || waitingSince !== undefined);
     if (needed && interval === undefined) {
       interval = dependencies.setInterval(tick, FRAME_INTERVAL_MS);
       // A forgotten stop() must not keep the process alive (a test's fake timer may have no unref).
@@ -145,6 +158,16 @@ export function createStatusLine(dependencies: StatusLineDependencies): StatusLi
       waitingSince = undefined;
       updateTimer();
       erase();
+    },
+    pause() {
+      erase();
+      paused = true;
+      updateTimer();
+    },
+    resume() {
+      paused = false;
+      updateTimer();
+      draw();
     },
   };
 }

@@ -169,7 +169,6 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
       throw error;
     }
   };
-  return { callTool, login: runLogin };
 
   async function runCall(
     call: { name: string; arguments: Record<string, unknown> },
@@ -225,8 +224,28 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   async function gateWrite(call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal) {
     if (deps.mode === 'ask') return refusalText(call.name, 'read-only-ask');
     if (!deps.trading || deps.confirmWrite === undefined) return refusalText(call.name, 'read-only-repl');
+    const login = await loginBeforeWrite(signal);
+    if (login !== undefined) return refusalText(call.name, 'not-logged-in', loginMessageForModel(login));
     return deps.confirmWrite(call, signal);
   }
+
+  /**
+   * A write on a session that is not logged in could only fail at Kite after the person had confirmed it, so the
+   * login comes first (the one a parallel read started, if any), and only then the preview (which can now look up the
+   * last price) and the question. Resolves to the login's outcome only when it did not end logged in.
+   */
+  async function loginBeforeWrite(signal: AbortSignal): Promise<LoginOutcome | undefined> {
+    if (deps.catalog !== 'kite') return undefined;
+    if (pendingLogin === undefined) {
+      // A probe that fails for another reason changes nothing: the gate asks, and Kite answers the write itself.
+      const probe = await callOnSession('get_profile', {}, signal, 'read').catch(() => signal.throwIfAborted());
+      if (probe === undefined || !probe.isError || !needsLogin('get_profile', probe.text)) return undefined;
+    }
+    const outcome = await runLogin(signal);
+    return outcome.status === 'logged-in' || outcome.status === 'already' ? undefined : outcome;
+  }
+
+  return { callTool, login: runLogin };
 }
 
 /** Said when kite-chat chose the page size and there is more: how many in all, and how to get the next page. */

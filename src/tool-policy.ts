@@ -124,7 +124,8 @@ export type RefusalReason =
   | 'declined'
   | 'over-cap'
   | 'invalid-arguments'
-  | 'duplicate-declined';
+  | 'duplicate-declined'
+  | 'not-logged-in';
 
 /** What the model is told instead of a tool result when a write is refused. It must not try again. */
 export function refusalText(toolName: string, reason: RefusalReason, detail?: string): string {
@@ -171,6 +172,11 @@ export function refusalText(toolName: string, reason: RefusalReason, detail?: st
       return (
         `${notDone} The user had already confirmed this exact call moments ago and did not confirm sending it a ` +
         `second time.${because} ${noRetry} The earlier call stands as it was.`
+      );
+    case 'not-logged-in':
+      return (
+        `${notDone} It needs a Kite login, and the login was not completed, so the user was not asked to confirm ` +
+        `it.${because} ${noRetry} The user can log in with /login and then ask again.`
       );
   }
 }

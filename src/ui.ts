@@ -2,8 +2,10 @@
  * The terminal seam: stdout carries the answer, stderr carries everything else (status, tool lines, the live
  * spinner, the login link and its QR code). Every piece of text from the model or a server passes the terminal
  * sanitizer on its way out, and the configured API key is masked in everything written, whatever its shape; on a TTY
- * the answer is rendered from Markdown. Colour only on a TTY and without NO_COLOR/--no-color. Nothing else in src/
- * writes to the terminal (readline writes the REPL prompt, which it gets from inline()).
+ * the answer is rendered from Markdown. Colour only on a TTY and without NO_COLOR/--no-color. While a question to the
+ * person is on screen (person-questions.ts) the spinner is paused and everything else written here waits, so the
+ * question stays the last line. Nothing else in src/ writes to the terminal (readline writes the REPL prompt, which
+ * it gets from inline()).
  */
 import type { Writable } from 'node:stream';
 import { createMarkdownStream } from './markdown-render.js';
@@ -34,6 +36,11 @@ export interface Ui {
   readonly color: boolean;
   /** Columns of the terminal on stderr (80 when unknown). */
   columns(): number;
+  /**
+   * A question to the person is about to be the last line: the spinner pauses and all other output is held back.
+   * The returned function, called once it is answered or withdrawn, writes what was held and resumes the spinner.
+   */
+  holdForQuestion(): () => void;
 }
 
 type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
@@ -60,6 +67,9 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
   let answerStream = newAnswerStream();
   let answerOpen = false;
   let answerEndsWithNewline = true;
+  /** Writes waiting for the question on screen to be answered; undefined when no question is on screen. */
+  let held: (() => void)[] | undefined;
+  const emit = (write: () => void) => (held === undefined ? write() : held.push(write));
   const paint = (style: string, text: string) => (colorOnStderr ? `${style}${text}${RESET}` : text);
   const activity = createStatusLine({
     write: (text) => streams.stderr.write(text),
@@ -79,40 +89,58 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
     streams.stdout.write(text);
   }
 
+  function writeLine(text: string): void {
+    activity.clear();
+    streams.stderr.write(text);
+  }
+
   return {
     interactive: streams.stderr.isTTY === true,
     color: colorOnStderr,
     activity,
     columns: () => streams.stderr.columns ?? DEFAULT_COLUMNS,
     answer(delta) {
-      writeAnswer(answerStream.push(answerMask.push(delta)));
+      const text = answerStream.push(answerMask.push(delta));
+      emit(() => writeAnswer(text));
     },
     endAnswer() {
-      writeAnswer(answerStream.push(answerMask.flush()));
+      const text = answerStream.push(answerMask.flush()) + answerStream.flush();
       answerMask = mask.stream();
-      writeAnswer(answerStream.flush());
-      if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
       answerStream = newAnswerStream();
-      answerOpen = false;
-      answerEndsWithNewline = true;
+      emit(() => {
+        writeAnswer(text);
+        if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
+        answerOpen = false;
+        answerEndsWithNewline = true;
+      });
     },
     status(line) {
-      activity.clear();
-      streams.stderr.write(`${paint(DIM, mask(sanitizeForTerminal(line)))}\n`);
+      const text = `${paint(DIM, mask(sanitizeForTerminal(line)))}\n`;
+      emit(() => writeLine(text));
     },
     warn(line) {
-      activity.clear();
-      streams.stderr.write(`${paint(YELLOW, mask(sanitizeForTerminal(line)))}\n`);
+      const text = `${paint(YELLOW, mask(sanitizeForTerminal(line)))}\n`;
+      emit(() => writeLine(text));
     },
     result(line) {
-      streams.stdout.write(`${mask(sanitizeForTerminal(line))}\n`);
+      const text = `${mask(sanitizeForTerminal(line))}\n`;
+      emit(() => streams.stdout.write(text));
     },
     inline(text) {
       return mask(oneLineForTerminal(text));
     },
     drawing(text) {
-      activity.clear();
-      streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+      emit(() => writeLine(text.endsWith('\n') ? text : `${text}\n`));
+    },
+    holdForQuestion() {
+      activity.pause();
+      held ??= [];
+      return () => {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const write of waiting) write();
+        activity.resume();
+      };
     },
   };
 }

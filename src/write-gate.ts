@@ -1,9 +1,11 @@
 /**
  * The pre-trade gate for --trading in the REPL (CONTRACT.md "Trading safety", PEERS.md R4): every write call is
- * shown in full with an estimated value from get_ltp (and, for modify/cancel, the order or GTT it changes, from
- * get_orders / get_gtts), refused above KITE_CHAT_MAX_ORDER_VALUE or when an argument is not one the tool declares
- * (spelled exactly so), and run only after the user types the symbol and quantity back. The same order again within 30 s needs a second confirmation that says so. One call at a time:
- * parallel write calls from one model response are previewed and confirmed in turn. Decides; never calls the write.
+ * previewed in a few lines (order-preview.ts) with an estimated value from get_ltp (and, for modify/cancel, the order
+ * or GTT it changes, from get_orders / get_gtts), refused above KITE_CHAT_MAX_ORDER_VALUE or when an argument is not
+ * one the tool declares (spelled exactly so), and run only after the user types the symbol and quantity back. The same order again within 30 s needs a second confirmation that says
+ * so. Questions go through the person-questions queue (one on screen at a time, the last line, nothing drawn over
+ * it); each order's preview and questions also take their turn whole, so parallel write calls from one model
+ * response are previewed and confirmed one after the other. Decides; never calls the write.
  */
 import { describeWriteCall, checkOrderValue, isConfirmation, orderFingerprint, type OrderPreview } from './order-preview.js';
 import type { ToolCallResult } from './mcp-session.js';
@@ -25,14 +27,15 @@ const GTT_CHANGES = new Set(['modify_gtt_order', 'delete_gtt_order']);
 export interface WriteGateDeps {
   runtime: Runtime;
   ui: Ui;
-  ask: (prompt: string, signal: AbortSignal) => Promise<string>;
+  /** One question to the person (person-questions.ts): resolves with the typed line. */
+  ask: (question: string, signal: AbortSignal) => Promise<string>;
   now?: () => number;
 }
 
 export function createWriteGate(deps: WriteGateDeps): WriteGate {
   const now = deps.now ?? Date.now;
   const confirmedAt = new Map<string, number>();
-  // readline answers only the first of two pending questions, and two previews at once cannot be read anyway.
+  // Two previews at once cannot be read, and an order's "AGAIN" must follow its own confirmation.
   let previous: Promise<unknown> = Promise.resolve();
 
   const decide: WriteGate = async (call, signal) => {
@@ -56,7 +59,7 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
       deps.ui.warn(`Refused: ${value.reason}`);
       return refusalText(call.name, value.refusal, value.reason);
     }
-    const typed = await deps.ask(`Type "${preview.confirmPhrase}" to confirm, anything else cancels: `, signal);
+    const typed = await deps.ask(preview.question, signal);
     if (!isConfirmation(typed, preview)) {
       deps.ui.warn('Not confirmed; nothing was sent to Kite.');
       return refusalText(call.name, 'declined');
@@ -66,7 +69,7 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
     if (confirmedBefore !== undefined && now() - confirmedBefore < DUPLICATE_WINDOW_MS) {
       const seconds = Math.round((now() - confirmedBefore) / 1000);
       deps.ui.warn(`You confirmed this same order ${seconds} s ago. Confirming again sends it a SECOND time.`);
-      const again = await deps.ask(`Type ${DUPLICATE_PHRASE} to send it again, anything else cancels: `, signal);
+      const again = await deps.ask(`Type "${DUPLICATE_PHRASE}" to send this order a second time, anything else cancels: `, signal);
       if (again.trim().toUpperCase() !== DUPLICATE_PHRASE) {
         deps.ui.warn('Not confirmed; the repeated order was not sent.');
         return refusalText(call.name, 'duplicate-declined');
@@ -86,10 +89,11 @@ export function createWriteGate(deps: WriteGateDeps): WriteGate {
   };
 }
 
+/** The leading sentence, the fields that matter, then any warnings; the question follows as the last line. */
 function show(ui: Ui, preview: OrderPreview): void {
-  ui.warn(`About to send to Kite: ${preview.title}`);
+  ui.warn(preview.title);
   for (const line of preview.lines) ui.status(`  ${line}`);
-  for (const warning of preview.warnings) ui.warn(warning);
+  for (const warning of preview.warnings) ui.warn(`  ${warning}`);
 }
 
 /** The order (get_orders, by order_id) or GTT (get_gtts, by id = trigger_id) the call would change, if any. */

@@ -83,12 +83,12 @@ test('in the REPL with --trading, declined, over-limit, placed and failed orders
     await repl?.waitFor(expected, { after: from });
   };
 
-  await say('Buy 10 INFY', 'to confirm');
+  await say('Buy 10 INFY', 'to place this order');
   await say('y', 'Declined.');
   await say('Buy 1000 INFY', 'Too large.');
-  await say('Buy 10 INFY', 'to confirm');
+  await say('Buy 10 INFY', 'to place this order');
   await say('INFY 10', 'Placed.');
-  await say('Cancel order 151220000000000', 'to confirm'); // not among today's orders: the phrase is CANCEL <id>
+  await say('Cancel order 151220000000000', 'to cancel this order'); // not among today's orders: the phrase is CANCEL <id>
   kite.expireLogin();
   await say('CANCEL 151220000000000', 'Cancel failed.');
   repl.type('/exit\r');

@@ -5,13 +5,14 @@ import { afterEach, expect, test } from 'vitest';
 import { MAX_QUESTION_CHARS } from '../src/history-budget.js';
 import { ENABLE_BRACKETED_PASTE } from '../src/paste-input.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
-import type { PtySession } from './support/pty-session.js';
+import { LOGIN_WAIT_QUESTION } from '../src/login.js';
+import { cancelledAtPrompt, endsWithPrompt, type PtySession } from './support/pty-session.js';
 import { runCli } from './support/run-cli.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
 import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE, startRepl } from './support/faults-harness.js';
 
-/** What the REPL prints when a turn is cancelled, followed by the next prompt. */
-const CANCELLED_THEN_PROMPT = /\(cancelled\)\n.*›/;
+/** What the screen shows when a turn is cancelled: "(cancelled)", then the next prompt as the last line. */
+const CANCELLED = '(cancelled) and the prompt under it';
 /** The size the brief names: over four times the question limit, yet under Linux's 128 KB limit on one argument. */
 const HUNDRED_KB = 100 * 1024;
 
@@ -40,7 +41,7 @@ test('Ctrl-C while the answer streams stops it; the half answer is not kept and 
   session.type('Tell me everything\r');
   await session.waitFor('The first half of an answer.');
   session.type('\u0003');
-  await session.waitFor(CANCELLED_THEN_PROMPT);
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
   session.type('Again?\r');
   await session.waitFor('A fresh answer.');
   expect(sentToModel(fakeModel, 1)).not.toContain('The first half');
@@ -67,8 +68,9 @@ test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async
 
   session.type('Holdings?\r');
   await session.waitFor(/connect\/login\?api_key=kitemcp/);
+  await session.waitForScreen((screen) => endsWithPrompt(screen, LOGIN_WAIT_QUESTION), 'the login question as the last line');
   session.type('\u0003');
-  await session.waitFor(CANCELLED_THEN_PROMPT);
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
   session.type('Hello?\r');
   await session.waitFor('Still here.');
   expect(session.text()).not.toMatch(STACK_LINE);
@@ -95,7 +97,7 @@ test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves'
   session.type('Holdings?\r');
   await session.waitFor(/get_holdings · \d+\.\d s/);
   session.type('\u0003');
-  await session.waitFor(CANCELLED_THEN_PROMPT);
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
   session.type('\u0003');
   expect(await exitWithin(session)).toBe(0);
   expect(session.text()).not.toMatch(STACK_LINE);

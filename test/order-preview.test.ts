@@ -41,34 +41,61 @@ function line(preview: OrderPreview, label: string): string | undefined {
   return preview.lines.find((each) => each.startsWith(`${label}:`))?.slice(label.length + 1).trimStart();
 }
 
-test('a LIMIT buy is previewed in full with its value, instrument and confirm phrase', () => {
+test('a market BUY is one sentence and its question: nothing unset is listed', () => {
+  const preview = describeWriteCall('place_order', { ...INFY_LIMIT, tradingsymbol: 'SBIN', order_type: 'MARKET', price: undefined }, { ltp: 812.35 });
+  expect(preview).toMatchObject({
+    title: 'BUY 10 × NSE:SBIN at market, delivery (CNC) — about ₹8,123.50',
+    lines: [],
+    warnings: [],
+    confirmPhrase: 'SBIN 10',
+    question: 'Type "SBIN 10" to place this order, anything else cancels: ',
+    estimatedValueRupees: 8123.5,
+    instrument: 'NSE:SBIN',
+    valueRequired: true,
+    problems: [],
+  });
+});
+
+test('a LIMIT buy puts its price in the sentence, with its value, instrument and confirm phrase', () => {
   const preview = describeWriteCall('place_order', INFY_LIMIT, {});
   expect(preview).toMatchObject({
-    title: 'BUY 10 × NSE:INFY (CNC, LIMIT ₹1,500.00)',
+    title: 'BUY 10 × NSE:INFY at limit ₹1,500.00, delivery (CNC) — about ₹15,000.00',
+    lines: [],
     confirmPhrase: 'INFY 10',
     estimatedValueRupees: 15000,
     instrument: 'NSE:INFY',
     valueRequired: true,
     problems: [],
   });
+});
+
+test('fields that are set, or that change what happens, are listed one a line', () => {
+  const preview = describeWriteCall('place_order', {
+    ...INFY_LIMIT, variety: 'iceberg', validity: 'TTL', validity_ttl: 5, disclosed_quantity: 2, iceberg_legs: 5,
+    iceberg_quantity: 2, tag: 'rebalance', trigger_price: 1490,
+  }, {});
   expect(preview.lines).toEqual([
-    'Action:             place a new order',
-    'Exchange:           NSE',
-    'Symbol:             INFY',
-    'Side:               BUY',
-    'Quantity:           10',
-    'Product:            CNC',
-    'Order type:         LIMIT',
-    'Price:              ₹1,500.00',
-    'Trigger price:      (not set)',
-    'Validity:           (not set)',
-    'Validity minutes:   (not set)',
-    'Disclosed quantity: (not set)',
-    'Iceberg:            (not set)',
-    'Variety:            regular',
-    'Tag:                (not set)',
-    'Estimated value:    about ₹15,000.00 (10 × limit price ₹1,500.00)',
+    'Trigger price:      ₹1,490.00 (not used by LIMIT orders)',
+    'Validity:           TTL',
+    'Validity minutes:   5',
+    'Disclosed quantity: 2',
+    'Iceberg:            5 legs of 2',
+    'Variety:            iceberg',
+    'Tag:                rebalance',
   ]);
+});
+
+test('a regular variety and a price a MARKET order does not use are told apart from what matters', () => {
+  const preview = describeWriteCall('place_order', { ...INFY_LIMIT, order_type: 'MARKET', price: 100 }, { ltp: 1480 });
+  expect(preview.title).toBe('BUY 10 × NSE:INFY at market, delivery (CNC) — about ₹14,800.00');
+  expect(preview.lines).toEqual(['Price:              ₹100.00 (not used by MARKET orders)']);
+});
+
+test('a value that cannot be estimated is said in the sentence', () => {
+  const preview = describeWriteCall('place_order', { ...INFY_LIMIT, order_type: 'MARKET', price: undefined }, {});
+  expect(preview.title).toBe(
+    'BUY 10 × NSE:INFY at market, delivery (CNC) — value unknown: there is no limit price and the last traded price is not known',
+  );
 });
 
 test.each([
@@ -94,13 +121,16 @@ test.each([
 
 test.each([
   ['SL', { order_type: 'SL', price: 1495, trigger_price: 1490 },
-    'BUY 10 × NSE:INFY (CNC, SL ₹1,495.00, trigger ₹1,490.00)'],
+    'BUY 10 × NSE:INFY stop-loss at limit ₹1,495.00, trigger ₹1,490.00, delivery (CNC) — about ₹14,950.00'],
   ['SL-M', { order_type: 'SL-M', price: undefined, trigger_price: 1490 },
-    'BUY 10 × NSE:INFY (CNC, SL-M, trigger ₹1,490.00)'],
-  ['MARKET', { order_type: 'MARKET', price: undefined }, 'BUY 10 × NSE:INFY (CNC, MARKET)'],
-  ['a sell', { transaction_type: 'SELL', product: 'MIS' }, 'SELL 10 × NSE:INFY (MIS, LIMIT ₹1,500.00)'],
-])('the title of a %s order', (_kind, changes, title) => {
-  expect(describeWriteCall('place_order', { ...INFY_LIMIT, ...changes }, {}).title).toBe(title);
+    'BUY 10 × NSE:INFY stop-loss at market, trigger ₹1,490.00, delivery (CNC) — about ₹14,900.00'],
+  ['MARKET', { order_type: 'MARKET', price: undefined }, 'BUY 10 × NSE:INFY at market, delivery (CNC) — about ₹14,000.00'],
+  ['an intraday sell', { transaction_type: 'SELL', product: 'MIS' }, 'SELL 10 × NSE:INFY at limit ₹1,500.00, intraday (MIS) — about ₹15,000.00'],
+  ['an F&O carry-forward', { exchange: 'NFO', tradingsymbol: 'NIFTY25AUG24500CE', quantity: 75, price: 120, product: 'NRML' },
+    'BUY 75 × NFO:NIFTY25AUG24500CE at limit ₹120.00, carry forward (NRML) — about ₹9,000.00'],
+  ['an unknown order type', { order_type: 'BRACKET' }, 'BUY 10 × NSE:INFY order type BRACKET, delivery (CNC) — about ₹14,000.00'],
+])('the sentence of %s order', (_kind, changes, title) => {
+  expect(describeWriteCall('place_order', { ...INFY_LIMIT, ...changes }, { ltp: 1400 }).title).toBe(title);
 });
 
 test.each([
@@ -131,7 +161,7 @@ test('a value a model sends is shown on one escaped line, whatever it contains',
   for (const text of [preview.title, ...preview.lines]) {
     expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   }
-  expect(line(preview, 'Symbol')).toBe('"INFY\\u001b[2K\\rSBIN"');
+  expect(preview.title).toContain('NSE:"INFY\\u001b[2K\\rSBIN"');
   expect(line(preview, 'Tag')).toBe('"a\\nb\\u202ec"');
   expect(line(preview, 'note (extra)')).toBe('{"nested":["\\u0007"]}');
 });
@@ -142,19 +172,23 @@ test('an argument nobody expected is still shown, and a huge one is cut with a c
   expect(line(preview, 'blob (extra)')).toBe(`${'x'.repeat(200)}… (800 more characters)`);
 });
 
-test('a modify shows the order as it is and what changes', () => {
+test('a modify shows what changes as before → after, and leaves out what stays or is not sent', () => {
   const args = { variety: 'regular', order_id: '171229000724687', quantity: 20, price: 301.5, order_type: 'LIMIT' };
   const preview = describeWriteCall('modify_order', args, { existingOrder: SBIN_ORDER, ltp: 305 });
-  expect(preview.title).toBe('MODIFY order 171229000724687: BUY 20 × NSE:SBIN (CNC, LIMIT ₹301.50)');
-  expect(line(preview, 'Order now')).toBe('BUY 1 × NSE:SBIN, CNC, LIMIT ₹300.10, status OPEN');
-  expect(line(preview, 'Quantity')).toBe('1 → 20');
-  expect(line(preview, 'Price')).toBe('₹300.10 → ₹301.50');
-  expect(line(preview, 'Order type')).toBe('LIMIT (unchanged)');
-  expect(line(preview, 'Trigger price')).toBe('(not set) (not sent; Kite keeps it)');
-  expect(line(preview, 'Validity')).toBe('DAY (not sent; Kite keeps it)');
+  expect(preview.title).toBe('MODIFY order 171229000724687: BUY 20 × NSE:SBIN at limit ₹301.50, delivery (CNC) — about ₹6,030.00');
+  expect(preview.lines).toEqual([
+    'Quantity:           1 → 20',
+    'Price:              ₹300.10 → ₹301.50',
+  ]);
   expect(preview).toMatchObject({
-    confirmPhrase: 'SBIN 20', estimatedValueRupees: 6030, instrument: 'NSE:SBIN', problems: [],
+    confirmPhrase: 'SBIN 20', question: 'Type "SBIN 20" to change this order, anything else cancels: ',
+    estimatedValueRupees: 6030, instrument: 'NSE:SBIN', problems: [],
   });
+});
+
+test('a modify that changes nothing says so', () => {
+  const args = { variety: 'regular', order_id: '171229000724687', quantity: 1, price: 300.1, order_type: 'LIMIT', validity: 'DAY' };
+  expect(describeWriteCall('modify_order', args, { existingOrder: SBIN_ORDER }).lines).toEqual(['Changes:            none; the order stays as it is']);
 });
 
 test('a modify that leaves out the price is valued at the price the order keeps', () => {
@@ -174,6 +208,7 @@ test('a modify of an order that was not found asks for the order id and cannot p
   const args = { variety: 'regular', order_id: '999', quantity: 5, price: 100, order_type: 'LIMIT' };
   const preview = describeWriteCall('modify_order', args, { existingOrder: SBIN_ORDER }); // a different order
   expect(preview.confirmPhrase).toBe('MODIFY 999');
+  expect(line(preview, 'Order now')).toBe("not found among today's orders; symbol and side unknown");
   expect(line(preview, 'Quantity')).toBe('5 (current value unknown)');
   expect(preview.instrument).toBeUndefined();
   const check = checkOrderValue(preview, CAP);
@@ -183,11 +218,13 @@ test('a modify of an order that was not found asks for the order id and cannot p
 
 test.each([
   ['a known order', SBIN_ORDER, 'SBIN 1',
-    'CANCEL order 171229000724687: BUY 1 × NSE:SBIN, CNC, LIMIT ₹300.10, status OPEN'],
-  ['an order that was not found', undefined, 'CANCEL 171229000724687', 'CANCEL order 171229000724687'],
-])('cancelling %s', (_kind, existingOrder, confirmPhrase, title) => {
+    'CANCEL order 171229000724687: BUY 1 × NSE:SBIN at limit ₹300.10, delivery (CNC)', 'Status:             OPEN → cancelled'],
+  ['an order that was not found', undefined, 'CANCEL 171229000724687', 'CANCEL order 171229000724687',
+    "Order now:          not found among today's orders; symbol and side unknown"],
+])('cancelling %s', (_kind, existingOrder, confirmPhrase, title, status) => {
   const preview = describeWriteCall('cancel_order', { variety: 'regular', order_id: '171229000724687' }, { existingOrder });
-  expect(preview).toMatchObject({ confirmPhrase, title, valueRequired: false, estimatedValueRupees: undefined });
+  expect(preview).toMatchObject({ confirmPhrase, title, lines: [status], valueRequired: false, estimatedValueRupees: undefined });
+  expect(preview.question).toBe(`Type "${confirmPhrase}" to cancel this order, anything else keeps it: `);
   expect(checkOrderValue(preview, CAP)).toEqual({ ok: true });
 });
 
@@ -207,21 +244,24 @@ test('an order id sent as a number is a problem: Kite MCP would format it as 1.7
 test('a single-trigger GTT is valued at its limit price', () => {
   const preview = describeWriteCall('place_gtt_order', GTT_SINGLE, {});
   expect(preview).toMatchObject({
-    title: 'GTT BUY NSE:INFY (CNC, 10 × trigger ₹1,400.00, LIMIT ₹1,401.00)',
+    title: 'GTT BUY NSE:INFY, delivery (CNC), 10 at limit ₹1,401.00 once the price reaches ₹1,400.00 — about ₹14,010.00',
+    lines: ['Last price sent:    ₹1,500.00'],
     confirmPhrase: 'INFY 10',
+    question: 'Type "INFY 10" to place this GTT, anything else cancels: ',
     estimatedValueRupees: 14010,
     instrument: 'NSE:INFY',
     problems: [],
   });
-  expect(line(preview, 'Trigger')).toBe('10 × trigger ₹1,400.00, LIMIT ₹1,401.00');
 });
 
 test('a two-leg GTT is valued at its larger leg, since only one leg can execute', () => {
   const preview = describeWriteCall('place_gtt_order', GTT_TWO_LEG, {});
-  expect(preview.title).toBe(
-    'GTT SELL NSE:INFY (CNC, upper leg 10 × trigger ₹1,700.00, LIMIT ₹1,699.00; ' +
-      'lower leg 5 × trigger ₹1,300.00, LIMIT ₹1,299.00)',
-  );
+  expect(preview.title).toBe('GTT SELL NSE:INFY, delivery (CNC), whichever leg triggers first — about ₹16,990.00');
+  expect(preview.lines).toEqual([
+    'Upper leg:          10 at limit ₹1,699.00 once the price reaches ₹1,700.00',
+    'Lower leg:          5 at limit ₹1,299.00 once the price reaches ₹1,300.00',
+    'Last price sent:    ₹1,500.00',
+  ]);
   expect(preview).toMatchObject({ confirmPhrase: 'INFY 10', estimatedValueRupees: 16990, problems: [] });
 });
 
@@ -243,13 +283,25 @@ test('a single-trigger GTT still shows two-leg arguments the model added', () =>
   expect(line(preview, 'upper_quantity (extra)')).toBe('500');
 });
 
-test('a GTT modify shows the GTT as it is now', () => {
+test('a GTT modify shows its triggers, quantities and limit prices as before → after', () => {
   const { product: _product, ...args } = GTT_TWO_LEG;
   const modify = { ...args, trigger_id: 123, tradingsymbol: 'RAIN' };
   const preview = describeWriteCall('modify_gtt_order', modify, { existingOrder: RAIN_GTT });
-  expect(preview.title.startsWith('MODIFY GTT 123: SELL NSE:RAIN (upper leg 10 ×')).toBe(true);
-  expect(line(preview, 'GTT now')).toBe('SELL NSE:RAIN, trigger ₹102.00 / ₹103.70, quantity 1 / 1, status active');
+  expect(preview.title).toBe('MODIFY GTT 123: SELL NSE:RAIN, whichever leg triggers first — about ₹16,990.00');
+  expect(preview.lines).toEqual([
+    'Triggers:           ₹102.00 / ₹103.70 → ₹1,700.00 / ₹1,300.00',
+    'Quantities:         1 / 1 → 10 / 5',
+    'Limit prices:       ₹1.00 / ₹1.00 → ₹1,699.00 / ₹1,299.00',
+    'Last price sent:    ₹1,500.00',
+  ]);
   expect(preview.problems).toEqual([]);
+});
+
+test('a GTT modify of a GTT that was not found says so and marks each value as new', () => {
+  const { product: _product, ...args } = GTT_SINGLE;
+  const preview = describeWriteCall('modify_gtt_order', { ...args, trigger_id: 999 }, { existingOrder: RAIN_GTT });
+  expect(line(preview, 'GTT now')).toBe('not found among the active GTTs; its terms are unknown');
+  expect(line(preview, 'Trigger')).toBe('₹1,400.00 (current value unknown)');
 });
 
 test.each([
@@ -259,11 +311,18 @@ test.each([
 ])('deleting %s', (_kind, existingOrder, confirmPhrase) => {
   const preview = describeWriteCall('delete_gtt_order', { trigger_id: 123 }, { existingOrder });
   expect(preview).toMatchObject({ confirmPhrase, valueRequired: false, problems: [] });
+  expect(preview.question).toBe(`Type "${confirmPhrase}" to delete this GTT, anything else keeps it: `);
+});
+
+test('deleting a known GTT shows it and its status as before → after', () => {
+  const preview = describeWriteCall('delete_gtt_order', { trigger_id: 123 }, { existingOrder: RAIN_GTT });
+  expect(preview.title).toBe('DELETE GTT 123: SELL NSE:RAIN, trigger ₹102.00 / ₹103.70, quantity 1 / 1, status active');
+  expect(preview.lines).toEqual(['Status:             active → deleted']);
 });
 
 test('the next server\'s orders tool in place mode is previewed like place_order', () => {
   const preview = describeWriteCall('orders', { mode: 'place', ...INFY_LIMIT, market_protection: 2 }, {});
-  expect(preview.title).toBe('BUY 10 × NSE:INFY (CNC, LIMIT ₹1,500.00)');
+  expect(preview.title).toBe('BUY 10 × NSE:INFY at limit ₹1,500.00, delivery (CNC) — about ₹15,000.00');
   expect(preview.lines[0]).toBe('Tool:               orders (mode place)');
   expect(line(preview, 'market_protection (extra)')).toBe('2');
   expect(preview.estimatedValueRupees).toBe(15000);
@@ -286,6 +345,7 @@ test.each([
 test('a write tool kite-chat does not know is refused by the value check, since it may move money', () => {
   const preview = describeWriteCall('place_mf_order', { tradingsymbol: 'INF740K01DP8', amount: 5000 }, {});
   expect(preview.confirmPhrase).toBe('RUN PLACE_MF_ORDER');
+  expect(preview.question).toBe('Type "RUN PLACE_MF_ORDER" to run this call, anything else cancels: ');
   expect(line(preview, 'amount')).toBe('5000');
   expect(checkOrderValue(preview, CAP).ok).toBe(false);
 });
@@ -370,7 +430,8 @@ const INFY_SELL_AT_ONE = { ...INFY_LIMIT, transaction_type: 'SELL', quantity: 30
 test('SELL 300 INFY LIMIT ₹1 is valued at the last traded price and refused by the cap, with the price flagged', () => {
   const preview = describeWriteCall('place_order', INFY_SELL_AT_ONE, { ltp: 1074 });
   expect(preview.estimatedValueRupees).toBe(322_200);
-  expect(line(preview, 'Estimated value')).toBe('about ₹3,22,200.00 (300 × last traded price, above the limit price ₹1,074.00)');
+  expect(preview.title).toBe('SELL 300 × NSE:INFY at limit ₹1.00, delivery (CNC) — about ₹3,22,200.00');
+  expect(preview.valueNote).toBe('300 × last traded price, above the limit price ₹1,074.00');
   expect(preview.warnings).toEqual([
     'WARNING: the limit price ₹1.00 is 99.9 % BELOW the last traded price ₹1,074.00. Check that this is the price you mean before you confirm.',
   ]);

@@ -2,7 +2,7 @@
 // cancelling a slow tool call without ending the session, slash commands, and a clean /exit.
 import { afterEach, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from './support/pty-session.js';
+import { cancelledAtPrompt, startReplInPty, type PtySession } from './support/pty-session.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
 import { BROWSER_FOLLOW, temporaryFolder } from './support/run-cli.js';
 import { stat } from 'node:fs/promises';
@@ -60,7 +60,7 @@ test('Ctrl-C during a slow tool call cancels that turn, and the session goes on'
   repl.type('Show my holdings\r');
   await repl.waitFor(/get_holdings · \d+\.\d s/); // the spinner shows the hung call
   repl.type('\u0003');
-  await repl.waitFor(/\(cancelled\)\n.*›/);
+  await repl.waitForScreen(cancelledAtPrompt, '(cancelled) and the prompt under it');
   repl.type('Anything else?\r');
   await repl.waitFor('Second answer arrived.');
   // The cancelled turn left no half-answered tool call behind: the second request is a clean conversation.

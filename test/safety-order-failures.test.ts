@@ -37,7 +37,7 @@ async function confirmOrderThatFails(breakServer: (fake: FakeKite) => void): Pro
   repl = startReplInPty(['--url', fake.mcpUrl, '--no-browser', '--trading'], env);
   await repl.waitFor('›');
   repl.type('Buy 10 INFY at 1500\r');
-  await repl.waitFor('Type "INFY 10" to confirm');
+  await repl.waitFor('Type "INFY 10" to place this order');
   const mark = fake.requests.length; // what happens from here on is the order and nothing else
   breakServer(fake);
   repl.type('INFY 10\r');

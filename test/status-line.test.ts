@@ -217,3 +217,36 @@ test('long argument values are cut, text with spaces is quoted and objects are J
   });
   expect(summary).toBe('✓ search_instruments query="reliance industries li… filter={"exchange":"NSE"} note="a\\nb" · 3 ms');
 });
+
+test('pause erases the line and stops the interval; time passing meanwhile writes nothing', () => {
+  const line = harness();
+  line.status.toolStarted('call-1', 'place_order');
+  line.status.pause();
+  expect(line.last).toBe(ERASE);
+  expect(line.ticking).toBe(false);
+  const written = line.writes.length;
+  line.advance(2000);
+  line.status.toolStarted('call-2', 'get_ltp'); // tools still come and go while the question is on screen
+  line.status.toolEnded('call-2');
+  line.status.waitingForModel();
+  expect(line.writes.length).toBe(written);
+});
+
+test('resume draws the line again with the time that passed, and the spinner runs on', () => {
+  const line = harness();
+  line.status.toolStarted('call-1', 'place_order');
+  line.status.pause();
+  line.advance(5000);
+  line.status.resume();
+  expect(line.last).toBe(`${ERASE}⠋ place_order · 5.0 s`);
+  line.advance(100);
+  expect(line.last).toBe(`${ERASE}⠙ place_order · 5.1 s`);
+});
+
+test('resume with nothing running writes nothing and starts no interval', () => {
+  const line = harness();
+  line.status.pause();
+  line.status.resume();
+  expect(line.writes).toEqual([]);
+  expect(line.ticking).toBe(false);
+});

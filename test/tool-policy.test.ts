@@ -161,7 +161,7 @@ test('another server\'s unannotated tools are offered only with --trading in the
 });
 
 const REASONS: RefusalReason[] = [
-  'read-only-ask', 'read-only-repl', 'declined', 'over-cap', 'invalid-arguments', 'duplicate-declined',
+  'read-only-ask', 'read-only-repl', 'declined', 'over-cap', 'invalid-arguments', 'duplicate-declined', 'not-logged-in',
 ];
 
 test.each(REASONS)('the %s refusal says nothing was placed', (reason) => {
@@ -170,7 +170,7 @@ test.each(REASONS)('the %s refusal says nothing was placed', (reason) => {
   expect(text).toContain('nothing was placed, modified, cancelled or deleted');
 });
 
-test.each(['read-only-ask', 'read-only-repl', 'declined', 'duplicate-declined'] as const)(
+test.each(['read-only-ask', 'read-only-repl', 'declined', 'duplicate-declined', 'not-logged-in'] as const)(
   'the %s refusal forbids calling the tool again',
   (reason) => {
     expect(refusalText('place_order', reason)).toContain('Do not call place_order again for this request');
@@ -207,6 +207,12 @@ test('the declined refusal says the user did not confirm', () => {
 
 test('the duplicate refusal says the earlier identical call was already sent', () => {
   expect(refusalText('place_order', 'duplicate-declined')).toContain('already confirmed this exact call');
+});
+
+test('the not-logged-in refusal says the user was not asked and how to log in', () => {
+  const text = refusalText('place_order', 'not-logged-in');
+  expect(text).toContain('the login was not completed, so the user was not asked to confirm it');
+  expect(text).toContain('/login');
 });
 
 test('a refusal carries the detail it is given', () => {
