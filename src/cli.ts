@@ -1,14 +1,17 @@
 /**
- * The composition root: command line → Config → the run (REPL, --ask, login, logout, tools) → an exit code.
- * The only place that builds the OpenAI client, the MCP connection and the terminal UI. Expected failures print one
- * line (CliError); anything else is a bug and says how to get details (NODE_DEBUG=kite-chat).
+ * The composition root: command line → Config → the run (REPL, --ask, login, logout, tools, doctor) → an exit code.
+ * The only place that builds the OpenAI client, the MCP connection and the terminal UI (but for `doctor`, which builds
+ * its own to check them: doctor.ts). Expected failures print one line (CliError); anything else is a bug and says how
+ * to get details (NODE_DEBUG=kite-chat). `--ask --json` failures also print their JSON object (ask-json-error.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { resolveInvocation, USAGE, type Config } from './config.js';
-import { CliError, ConfigError, InterruptedError } from './errors.js';
+import { askErrorJson, LOGIN_LINK_ON_STDERR } from './ask-json-error.js';
+import { MissingApiKeyError, resolveInvocation, USAGE, wantsJsonAnswer, type Config } from './config.js';
+import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
+import type { LocalModelServer } from './local-model-probe.js';
 import type { Complete } from './openai-model.js';
 import { createOpener } from './opener.js';
 import { createTerminalUi, type Ui } from './ui.js';
@@ -31,9 +34,15 @@ export interface CliIo {
   platform: NodeJS.Platform;
   /** Registers a Ctrl-C handler for the whole process (--ask and the commands; the REPL has its own). */
   onInterrupt: (listener: () => void) => () => void;
+  /** Where to look for a model server on this machine when none is configured; the usual ports when not given. */
+  localModelServers?: readonly LocalModelServer[];
 }
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  // `--ask … --json` owes a script one JSON object on stdout, whatever goes wrong (CONTRACT.md).
+  const jsonFailure = wantsJsonAnswer(argv)
+    ? (exitCode: number, message: string) => io.stdout.write(askErrorJson({ exitCode, message, secrets: knownSecrets(env) }))
+    : undefined;
   let config: Config;
   try {
     const invocation = resolveInvocation({ argv, env, dotenv: await readDotenv(io.cwd), homeDir: io.homeDir });
@@ -45,10 +54,16 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       io.stdout.write(`kite-chat ${packageVersion()}\n`);
       return 0;
     }
+    if (invocation.kind === 'doctor-config-error') {
+      const { runDoctorWithoutConfig } = await import('./doctor.js');
+      return runDoctorWithoutConfig(invocation.error, { stdout: io.stdout, json: invocation.json });
+    }
     config = invocation.config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`kite-chat: ${error.message}\n\n${USAGE}\n`);
+    const lines = await configErrorLines(error, io);
+    io.stderr.write(`kite-chat: ${lines.join('\n')}\n\n${USAGE}\n`);
+    jsonFailure?.(error.exitCode, lines.join(' '));
     return error.exitCode;
   }
   const ui = createTerminalUi(io, { color: config.color });
@@ -58,13 +73,31 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   try {
     return await run(config, ui, io, interrupt.signal);
   } catch (error) {
-    return reportFailure(error, ui, interrupt.signal);
+    const failure = describeFailure(error, interrupt.signal);
+    ui.warn(failure.loginLink === undefined ? failure.line : `${failure.line} Log in at ${failure.loginLink} and run the command again.`);
+    jsonFailure?.(failure.exitCode, failure.loginLink === undefined ? failure.message : `${failure.message} ${LOGIN_LINK_ON_STDERR}`);
+    return failure.exitCode;
   } finally {
     removeInterrupt();
   }
 }
 
+/**
+ * A configuration error's lines. Without a key or a base URL, the usual ports on 127.0.0.1 are asked for a model list
+ * first (local-model-probe.ts): a server found there is named with the exact settings to use it.
+ */
+async function configErrorLines(error: ConfigError, io: CliIo): Promise<string[]> {
+  if (!(error instanceof MissingApiKeyError) || !error.noBaseUrl) return [error.message];
+  const { findLocalModelServer, localServerSuggestion } = await import('./local-model-probe.js');
+  const found = await findLocalModelServer(io.localModelServers);
+  return found === undefined ? [error.message] : localServerSuggestion(found);
+}
+
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
+  if (config.command === 'doctor') {
+    const { runDoctor } = await import('./doctor.js'); // its own connections: no saved state is written, no login
+    return await abortable(runDoctor(config, { stdout: io.stdout, ui, localModelServers: io.localModelServers }), interrupt);
+  }
   const openLink = createOpener({ browser: config.browser, platform: io.platform });
   const { createRuntime } = await import('./runtime.js'); // the MCP SDK: the connection needs it first
   const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./openai-model.js') : undefined;
@@ -73,7 +106,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
   try {
     if (config.command === 'ask') {
       const [{ runAsk }, modelModule] = await Promise.all([import('./ask.js'), loadingModel ?? import('./openai-model.js')]);
-      const { complete, model } = createModel(config, modelModule);
+      const { complete, model } = createModel(config, modelModule, ui);
       return await runAsk(config.question ?? '', {
         runtime,
         complete,
@@ -85,7 +118,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
     }
     if (config.command === 'chat') {
       const [{ runRepl }, modelModule] = await Promise.all([import('./repl.js'), loadingModel ?? import('./openai-model.js')]);
-      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule) });
+      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule, ui) });
     }
     const { runCommand } = await import('./commands.js');
     return await runCommand(config.command, { runtime, ui, io, interrupt });
@@ -95,25 +128,51 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
 }
 
 /** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
-function createModel(config: Config, modelModule: ModelModule): { complete: Complete; model: string } {
-  const client = modelModule.createOpenAIClient({ apiKey: config.apiKey, baseURL: config.baseURL });
-  return { model: config.model, complete: modelModule.createComplete(client, { model: config.model }) };
+function createModel(config: Config, modelModule: ModelModule, ui: Ui): { complete: Complete; model: string } {
+  const client = modelModule.createOpenAIClient({
+    apiKey: config.apiKey,
+    baseURL: config.baseURL,
+    timeoutMs: config.modelTimeoutSeconds * 1000,
+  });
+  const complete = modelModule.createComplete(client, {
+    model: config.model,
+    idleTimeoutMs: config.modelIdleTimeoutSeconds * 1000,
+    maxOutputTokens: config.maxOutputTokens,
+    onNotice: (line) => ui.status(line),
+  });
+  return { model: config.model, complete };
 }
 
-function reportFailure(error: unknown, ui: Ui, interrupt: AbortSignal): number {
+interface Failure {
+  exitCode: number;
+  /** What happened, on one line, for stderr after "kite-chat: " and for --json. */
+  message: string;
+  /** The line stderr shows. */
+  line: string;
+  /** A signed login link the user can still open: stderr only, never the JSON. */
+  loginLink: string | undefined;
+}
+
+function describeFailure(error: unknown, interrupt: AbortSignal): Failure {
   if (interrupt.aborted && !(error instanceof CliError && error.exitCode !== 130)) {
-    ui.warn('Interrupted.');
-    return new InterruptedError().exitCode;
+    const interrupted = new InterruptedError();
+    return { exitCode: interrupted.exitCode, message: interrupted.message, line: interrupted.message, loginLink: undefined };
   }
   if (error instanceof CliError) {
-    ui.warn(`kite-chat: ${error.message}`);
     debug('%s', error.stack ?? '');
-    return error.exitCode;
+    const loginLink = error instanceof LoginRequiredError ? error.loginLink : undefined;
+    return { exitCode: error.exitCode, message: error.message, line: `kite-chat: ${error.message}`, loginLink };
   }
   const message = error instanceof Error ? error.message : String(error);
-  ui.warn(`kite-chat: unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
   debug('%s', error instanceof Error ? (error.stack ?? message) : message);
-  return 1;
+  const said = `unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`;
+  return { exitCode: 1, message: said, line: `kite-chat: ${said}`, loginLink: undefined };
+}
+
+/** Secrets a failure message must not carry into --json, beyond the shapes redact.ts recognises by itself. */
+function knownSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+  const key = env['OPENAI_API_KEY'];
+  return key === undefined || key.trim() === '' ? [] : [key];
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -64,7 +64,7 @@ async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<numbe
     return 0;
   }
   if (outcome.status === 'not-completed') {
-    throw new LoginRequiredError(`Kite login not completed. Log in at ${outcome.link} and run the command again.`);
+    throw new LoginRequiredError('Kite login not completed.', { loginLink: outcome.link });
   }
   throw new LoginRequiredError(outcome.status === 'refused' ? outcome.reason : 'Kite login could not be started.');
 }

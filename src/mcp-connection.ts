@@ -11,10 +11,19 @@ import type { OAuthLoginProvider } from './oauth.js';
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 export const SESSION_FILE = 'session.json';
 
-interface SavedSession {
+export interface SavedSession {
   url: string;
   sessionId: string;
+  /** Milliseconds since the epoch. */
   createdAt: number;
+}
+
+/** The session saved for `url`, while it is younger than Kite's 12 h; undefined otherwise. */
+export async function readSavedSession(store: Store, url: URL, now: number): Promise<SavedSession | undefined> {
+  const value = (await store.readJson(SESSION_FILE)) as Partial<SavedSession> | undefined;
+  if (value === undefined || typeof value.sessionId !== 'string' || typeof value.createdAt !== 'number') return undefined;
+  if (value.url !== url.href || now - value.createdAt >= SESSION_LIFETIME_MS) return undefined;
+  return { url: value.url, sessionId: value.sessionId, createdAt: value.createdAt };
 }
 
 export interface McpConnection {
@@ -84,10 +93,7 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
   }
 
   async function readSaved(): Promise<SavedSession | undefined> {
-    const value = (await deps.store?.readJson(SESSION_FILE)) as Partial<SavedSession> | undefined;
-    if (value === undefined || typeof value.sessionId !== 'string' || typeof value.createdAt !== 'number') return undefined;
-    if (value.url !== deps.url.href || now() - value.createdAt >= SESSION_LIFETIME_MS) return undefined;
-    return { url: value.url, sessionId: value.sessionId, createdAt: value.createdAt };
+    return deps.store === undefined ? undefined : readSavedSession(deps.store, deps.url, now());
   }
 
   return {
