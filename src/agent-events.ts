@@ -28,8 +28,11 @@ export type AgentEvent =
   | { type: 'repeated-call'; name: string }
   /** The model's context window overflowed: every tool result older than this turn was left out, once per turn. */
   | { type: 'history-trimmed'; trimmedResults: number }
-  /** One per round that reported usage: that round's tokens, not the running total. */
-  | { type: 'usage'; usage: Usage };
+  /**
+   * One per round that reported usage: that round's tokens, not the running total. Also sent for a round that failed
+   * after the server had read the prompt, just before the turn rejects; `estimated` when kite-chat counted them.
+   */
+  | { type: 'usage'; usage: Usage; estimated: boolean };
 
 /** Every call the model asked for, in order, including those refused or not run because the turn stopped. */
 export interface TurnToolCall { name: string; arguments: Record<string, unknown> | undefined; isError: boolean }
@@ -42,6 +45,8 @@ export interface TurnResult {
   rounds: number;
   /** Summed over the rounds; a round without usage counts as 0. */
   usage: Usage;
+  /** The last reply stopped at the output limit (finish_reason "length"): the text is not the whole answer. */
+  cutOff: boolean;
   toolCalls: TurnToolCall[];
   /**
    * What the turn added after the input messages: assistant messages with tool_calls, one tool message per tool_call

@@ -7,7 +7,7 @@
 import type {
   ChatCompletionAssistantMessageParam, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { ConfigError, ContextLengthError } from './errors.js';
+import { ConfigError, ContextLengthError, ModelApiError } from './errors.js';
 import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from './openai-model.js';
 import { parseToolArguments, type ToolEntry } from './tool-schema.js';
@@ -79,7 +79,18 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
       // Text still buffered when the user cancelled must not reach the screen.
       if (!signal.aborted && delta !== '') onEvent({ type: 'assistant-text', delta });
     };
-    const ask = () => untilAborted(complete({ messages: [...history, ...added], tools: [...definitions] }, { signal, onTextDelta }), signal);
+    const ask = async (): Promise<ModelResponse> => {
+      try {
+        return await untilAborted(complete({ messages: [...history, ...added], tools: [...definitions] }, { signal, onTextDelta }), signal);
+      } catch (error) {
+        // The server had read the prompt before it failed: those tokens were spent all the same (/usage counts them).
+        if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) {
+          const { promptTokens, completionTokens, estimated } = error.spent;
+          onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
+        }
+        throw error;
+      }
+    };
     let response: ModelResponse;
     try {
       response = await ask();
@@ -94,9 +105,10 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
       response = await ask();
     }
     usage = addUsage(usage, response.usage);
-    if (response.usage !== undefined) onEvent({ type: 'usage', usage: response.usage });
+    if (response.usage !== undefined) onEvent({ type: 'usage', usage: response.usage, estimated: false });
     const finish = (stoppedBy: TurnResult['stoppedBy']): TurnResult => ({
       text: response.text, stoppedBy, rounds: round, usage, toolCalls, messages: added,
+      cutOff: stoppedBy === 'answer' && response.finishReason === 'length',
       ...(trimmedHistory === undefined ? {} : { trimmedHistory }),
     });
 

@@ -10,7 +10,7 @@ import type { Complete } from './openai-model.js';
 import type { Runtime } from './runtime.js';
 import { createToolExecutor } from './tool-executor.js';
 import { createTurnController } from './turn-signal.js';
-import { createEventRenderer, createLoginScreen } from './turn-view.js';
+import { createEventRenderer, createLoginScreen, cutOffWarning } from './turn-view.js';
 import type { Ui } from './ui.js';
 
 export interface AskDeps {
@@ -89,10 +89,15 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
         usage: result.usage,
         model: deps.model,
         rounds: result.rounds,
+        ...(result.cutOff ? { truncated: true } : {}),
       })}\n`,
     );
   }
   if (result.stoppedBy !== 'answer') return 1;
+  if (result.cutOff) {
+    ui.warn(cutOffWarning(config.maxOutputTokens));
+    return 1;
+  }
   if (result.text.trim() === '') {
     ui.warn('The model gave an empty answer.');
     return 1;

@@ -1,16 +1,21 @@
 /**
  * The composition root: command line → KITE_CHAT_HOME checked → `.env` files → Config → the run (REPL, --ask, login,
- * logout, tools, trust) → an exit code. The only place that builds the OpenAI client, the MCP connection and the
- * terminal UI. Expected failures print one line (CliError); anything else is a bug and says how to get details
- * (NODE_DEBUG=kite-chat).
+ * logout, tools, doctor, trust) → an exit code. The only place that builds the OpenAI client, the MCP connection and
+ * the terminal UI (but for `doctor`, which builds its own to check them: doctor.ts). Expected failures print one line
+ * (CliError); anything else is a bug and says how to get details (NODE_DEBUG=kite-chat). `--ask --json` failures also
+ * print their JSON object (ask-json-error.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { parseCommandLine, resolveHome, resolveRun, USAGE, type CommandLine, type Config } from './config.js';
+import { askErrorJson, LOGIN_LINK_ON_STDERR } from './ask-json-error.js';
+import {
+  MissingApiKeyError, parseCommandLine, resolveHome, resolveRunInvocation, USAGE, wantsJsonAnswer, type CommandLine, type Config,
+} from './config.js';
 import { loadDotenvFiles } from './dotenv-files.js';
 import { describeDotenvUse, selectDotenvValues } from './dotenv-policy.js';
-import { CliError, ConfigError, InterruptedError } from './errors.js';
+import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
+import type { LocalModelServer } from './local-model-probe.js';
 import type { Complete } from './openai-model.js';
 import { createOpener } from './opener.js';
 import { createSecretMask } from './redact.js';
@@ -36,14 +41,22 @@ export interface CliIo {
   platform: NodeJS.Platform;
   /** Registers a Ctrl-C handler for the whole process (--ask and the commands; the REPL has its own). */
   onInterrupt: (listener: () => void) => () => void;
+  /** Where to look for a model server on this machine when none is configured; the usual ports when not given. */
+  localModelServers?: readonly LocalModelServer[];
 }
 
+/** `--ask … --json` owes a script one JSON object on stdout, whatever goes wrong (CONTRACT.md). */
+type JsonFailure = ((exitCode: number, message: string) => void) | undefined;
+
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  const jsonFailure: JsonFailure = wantsJsonAnswer(argv)
+    ? (exitCode, message) => io.stdout.write(askErrorJson({ exitCode, message, secrets: keyOf(env['OPENAI_API_KEY']) }))
+    : undefined;
   let line: CommandLine;
   try {
     line = parseCommandLine(argv);
   } catch (error) {
-    return reportConfigError(error, io, [], { usage: true });
+    return reportConfigError(error, io, [], { usage: true, jsonFailure });
   }
   if (line.kind === 'help') {
     io.stdout.write(`${USAGE}\n`);
@@ -53,24 +66,24 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     io.stdout.write(`kite-chat ${packageVersion()}\n`);
     return 0;
   }
-  const setup = await loadSetup(line, env, io);
+  const setup = await loadSetup(line, env, io, jsonFailure);
   if (typeof setup === 'number') return setup;
   const { config, notices, dotenvNotices, fromDotenv } = setup;
-  const ui = createTerminalUi(io, { color: config.color, secrets: config.apiKey === undefined ? [] : [config.apiKey] });
+  const ui = createTerminalUi(io, { color: config.color, secrets: keyOf(config.apiKey) });
   for (const notice of notices) ui.warn(notice);
+  const interrupt = new AbortController();
+  const fail = (error: unknown) => reportFailure(error, { ui, config, jsonFailure }, interrupt.signal);
   if (config.command === 'trust') { // it says itself what the file sets and what the approval lets through
     const { runTrust } = await import('./trust-command.js');
-    return runTrust({ cwd: io.cwd, store: createStore(config.home), line, homeDir: io.homeDir, stdout: io.stdout })
-      .catch((error: unknown) => reportFailure(error, { ui, config }, new AbortController().signal));
+    return runTrust({ cwd: io.cwd, store: createStore(config.home), line, homeDir: io.homeDir, stdout: io.stdout }).catch(fail);
   }
   for (const notice of [...dotenvNotices, ...config.notices]) ui.warn(notice);
   for (const used of fromDotenv) ui.status(used);
-  const interrupt = new AbortController();
   const removeInterrupt = config.command === 'chat' ? () => {} : io.onInterrupt(() => interrupt.abort());
   try {
     return await run(config, ui, io, interrupt.signal);
   } catch (error) {
-    return reportFailure(error, { ui, config }, interrupt.signal);
+    return fail(error);
   } finally {
     removeInterrupt();
   }
@@ -84,6 +97,7 @@ async function loadSetup(
   line: Extract<CommandLine, { kind: 'run' }>,
   env: Readonly<Record<string, string | undefined>>,
   io: CliIo,
+  jsonFailure: JsonFailure,
 ): Promise<{ config: Config; notices: string[]; dotenvNotices: string[]; fromDotenv: string[] } | number> {
   const home = resolveHome(env, io.homeDir);
   const notices: string[] = [];
@@ -96,25 +110,53 @@ async function loadSetup(
     selection = selectDotenvValues(loaded.files);
     dotenvNotices = [...loaded.warnings, ...selection.warnings];
   } catch (error) {
-    return reportConfigError(error, io, notices, { usage: false });
+    return reportConfigError(error, io, notices, { usage: false, jsonFailure });
   }
   try {
-    const config = resolveRun(line, { env, dotenv: selection.values, homeDir: io.homeDir });
+    const invocation = resolveRunInvocation(line, { env, dotenv: selection.values, homeDir: io.homeDir });
+    if (invocation.kind === 'doctor-config-error') {
+      const { runDoctorWithoutConfig } = await import('./doctor.js');
+      return runDoctorWithoutConfig(invocation.error, { stdout: io.stdout, json: invocation.json });
+    }
+    if (invocation.kind !== 'run') throw new Error(`unexpected invocation ${invocation.kind}`);
+    const { config } = invocation;
     return { config, notices, dotenvNotices, fromDotenv: describeDotenvUse(config.fromDotenv, selection.sources) };
   } catch (error) {
-    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage: true });
+    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage: true, jsonFailure });
   }
 }
 
-/** Before the Ui exists: the lines so far, then the error's one line (no model or server has answered anything yet). */
-function reportConfigError(error: unknown, io: CliIo, notices: readonly string[], options: { usage: boolean }): number {
+/** Before the Ui exists: the lines so far, then the error's lines (no model or server has answered anything yet). */
+async function reportConfigError(
+  error: unknown,
+  io: CliIo,
+  notices: readonly string[],
+  options: { usage: boolean; jsonFailure: JsonFailure },
+): Promise<number> {
   if (!(error instanceof ConfigError)) throw error;
+  const lines = await configErrorLines(error, io);
   for (const notice of notices) io.stderr.write(`kite-chat: ${sanitizeForTerminal(notice)}\n`);
-  io.stderr.write(`kite-chat: ${sanitizeForTerminal(error.message)}\n${options.usage ? `\n${USAGE}\n` : ''}`);
+  io.stderr.write(`kite-chat: ${sanitizeForTerminal(lines.join('\n'))}\n${options.usage ? `\n${USAGE}\n` : ''}`);
+  options.jsonFailure?.(error.exitCode, lines.join(' '));
   return error.exitCode;
 }
 
+/**
+ * A configuration error's lines. Without a key or a base URL, the usual ports on 127.0.0.1 are asked for a model list
+ * first (local-model-probe.ts): a server found there is named with the exact settings to use it.
+ */
+async function configErrorLines(error: ConfigError, io: CliIo): Promise<string[]> {
+  if (!(error instanceof MissingApiKeyError) || !error.noBaseUrl) return [error.message];
+  const { findLocalModelServer, localServerSuggestion } = await import('./local-model-probe.js');
+  const found = await findLocalModelServer(io.localModelServers);
+  return found === undefined ? [error.message] : localServerSuggestion(found);
+}
+
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
+  if (config.command === 'doctor') {
+    const { runDoctor } = await import('./doctor.js'); // its own connections: no saved state is written, no login
+    return await abortable(runDoctor(config, { stdout: io.stdout, ui, localModelServers: io.localModelServers }), interrupt);
+  }
   const openLink = createOpener({ browser: config.browser, platform: io.platform });
   const { createRuntime } = await import('./runtime.js'); // the MCP SDK: the connection needs it first
   const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./openai-model.js') : undefined;
@@ -123,7 +165,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
   try {
     if (config.command === 'ask') {
       const [{ runAsk }, modelModule] = await Promise.all([import('./ask.js'), loadingModel ?? import('./openai-model.js')]);
-      const { complete, model } = createModel(config, modelModule);
+      const { complete, model } = createModel(config, modelModule, ui);
       return await runAsk(config.question ?? '', {
         runtime,
         complete,
@@ -135,7 +177,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
     }
     if (config.command === 'chat') {
       const [{ runRepl }, modelModule] = await Promise.all([import('./repl.js'), loadingModel ?? import('./openai-model.js')]);
-      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule) });
+      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule, ui) });
     }
     if (config.command === 'trust') throw new Error('kite-chat trust runs without a connection'); // main() ran it
     const { runCommand } = await import('./commands.js');
@@ -146,30 +188,66 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
 }
 
 /** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
-function createModel(config: Config, modelModule: ModelModule): { complete: Complete; model: string } {
-  const client = modelModule.createOpenAIClient({ apiKey: config.apiKey, baseURL: config.baseURL });
-  return { model: config.model, complete: modelModule.createComplete(client, { model: config.model }) };
+function createModel(config: Config, modelModule: ModelModule, ui: Ui): { complete: Complete; model: string } {
+  const client = modelModule.createOpenAIClient({
+    apiKey: config.apiKey,
+    baseURL: config.baseURL,
+    timeoutMs: config.modelTimeoutSeconds * 1000,
+  });
+  const complete = modelModule.createComplete(client, {
+    model: config.model,
+    idleTimeoutMs: config.modelIdleTimeoutSeconds * 1000,
+    maxOutputTokens: config.maxOutputTokens,
+    onNotice: (line) => ui.status(line),
+  });
+  return { model: config.model, complete };
 }
 
 /** The configured key masked in text written outside the Ui (the --json object, NODE_DEBUG lines). */
 function maskKey(config: Pick<Config, 'apiKey'>, text: string): string {
-  return createSecretMask(config.apiKey === undefined ? [] : [config.apiKey])(text);
+  return createSecretMask(keyOf(config.apiKey))(text);
 }
 
-function reportFailure(error: unknown, { ui, config }: { ui: Ui; config: Config }, interrupt: AbortSignal): number {
+function keyOf(apiKey: string | undefined): string[] {
+  return apiKey === undefined || apiKey.trim() === '' ? [] : [apiKey];
+}
+
+/** One line on stderr (a signed login link only there, never in --json), the JSON object when owed, the exit code. */
+function reportFailure(
+  error: unknown,
+  { ui, config, jsonFailure }: { ui: Ui; config: Config; jsonFailure: JsonFailure },
+  interrupt: AbortSignal,
+): number {
+  const failure = describeFailure(error, interrupt, config);
+  ui.warn(failure.loginLink === undefined ? failure.line : `${failure.line} Log in at ${failure.loginLink} and run the command again.`);
+  jsonFailure?.(failure.exitCode, failure.loginLink === undefined ? failure.message : `${failure.message} ${LOGIN_LINK_ON_STDERR}`);
+  return failure.exitCode;
+}
+
+interface Failure {
+  exitCode: number;
+  /** What happened, on one line, for stderr after "kite-chat: " and for --json. */
+  message: string;
+  /** The line stderr shows. */
+  line: string;
+  /** A signed login link the user can still open: stderr only, never the JSON. */
+  loginLink: string | undefined;
+}
+
+function describeFailure(error: unknown, interrupt: AbortSignal, config: Config): Failure {
   if (interrupt.aborted && !(error instanceof CliError && error.exitCode !== 130)) {
-    ui.warn('Interrupted.');
-    return new InterruptedError().exitCode;
+    const interrupted = new InterruptedError();
+    return { exitCode: interrupted.exitCode, message: interrupted.message, line: interrupted.message, loginLink: undefined };
   }
   if (error instanceof CliError) {
-    ui.warn(`kite-chat: ${error.message}`);
     debug('%s', maskKey(config, error.stack ?? ''));
-    return error.exitCode;
+    const loginLink = error instanceof LoginRequiredError ? error.loginLink : undefined;
+    return { exitCode: error.exitCode, message: error.message, line: `kite-chat: ${error.message}`, loginLink };
   }
   const message = error instanceof Error ? error.message : String(error);
-  ui.warn(`kite-chat: unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
   debug('%s', maskKey(config, error instanceof Error ? (error.stack ?? message) : message));
-  return 1;
+  const said = `unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`;
+  return { exitCode: 1, message: said, line: `kite-chat: ${said}`, loginLink: undefined };
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

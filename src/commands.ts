@@ -62,7 +62,7 @@ async function login({ runtime, ui, interrupt }: CommandDeps): Promise<number> {
     return 0;
   }
   if (outcome.status === 'not-completed') {
-    throw new LoginRequiredError(`Kite login not completed. Log in at ${outcome.link} and run the command again.`);
+    throw new LoginRequiredError('Kite login not completed.', { loginLink: outcome.link });
   }
   throw new LoginRequiredError(outcome.status === 'refused' ? outcome.reason : 'Kite login could not be started.');
 }

@@ -24,7 +24,24 @@ export const MAX_ROUNDS_LIMIT = 100;
 /** A day: a wait longer than that is no timeout (and Node's timers overflow past 24.8 days, firing at once). */
 export const MAX_TIMEOUT_SECONDS = 86_400;
 
-export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools' | 'trust';
+/**
+ * The output limit sent with every model request (0 = none). OpenAI's reasoning models count their reasoning in it:
+ * a portfolio answer (a 150-row table is ~4,000 tokens) plus the reasoning of a narrow question fits twice over. A
+ * small local model that keeps on repeating itself stops after minutes instead of running until its context is full,
+ * and a cut-off is always said, with this flag, so a tight default costs one rerun, never a silent half answer.
+ */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+/** Far above any model's output window; a larger number is a typo. */
+const MAX_OUTPUT_TOKENS_LIMIT = 1_000_000;
+/**
+ * Time allowed until a model reply starts: a local model may spend a minute loading; more than two is a hang on a
+ * fast machine (a 1–3B model on two CPU cores can need longer to read a long prompt: --model-timeout).
+ */
+export const DEFAULT_MODEL_TIMEOUT_SECONDS = 120;
+/** Silence allowed in the middle of a streamed reply before it counts as stalled (a dropped proxy, a wedged server). */
+export const DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS = 120;
+
+export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools' | 'doctor' | 'trust';
 
 export interface Config {
   command: Command;
@@ -45,15 +62,44 @@ export interface Config {
   qr: boolean;
   home: string;
   toolTimeoutSeconds: number;
+  /** The output limit of each model request; 0 = send none. */
+  maxOutputTokens: number;
+  modelTimeoutSeconds: number;
+  modelIdleTimeoutSeconds: number;
   /** Notices about the configuration that are worth a line on stderr (e.g. a flag that has no effect). */
   notices: string[];
   /** The settings whose value came from a `.env` (names only), to be named on stderr (CONTRACT.md ".env files"). */
   fromDotenv: string[];
 }
 
-export type Invocation = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
+export type Invocation =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; config: Config }
+  /** `kite-chat doctor` with a configuration that does not resolve: the doctor reports it as its `config` check. */
+  | { kind: 'doctor-config-error'; error: ConfigError; json: boolean };
 /** The command line read, before the environment and `.env` files are looked at. */
 export type CommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags; positionals: string[] };
+
+const MISSING_API_KEY_MESSAGE =
+  'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.';
+
+/**
+ * No key for a model endpoint that needs one. With no OPENAI_BASE_URL either (`noBaseUrl`), a model server on this
+ * machine may be what the user meant: cli.ts and doctor.ts look for one (local-model-probe.ts) before giving up.
+ */
+export class MissingApiKeyError extends ConfigError {
+  readonly noBaseUrl: boolean;
+  constructor(noBaseUrl: boolean) {
+    super(MISSING_API_KEY_MESSAGE);
+    this.noBaseUrl = noBaseUrl;
+  }
+}
+
+/** The reason a model cannot be asked with this configuration, or undefined when it can. */
+export function missingApiKey(config: Pick<Config, 'apiKey' | 'baseURL'>): MissingApiKeyError | undefined {
+  return config.apiKey === undefined && !isLocalBaseUrl(config.baseURL) ? new MissingApiKeyError(config.baseURL === undefined) : undefined;
+}
 
 export const USAGE = `Usage:
   kite-chat                          interactive chat with your Kite account
@@ -61,6 +107,7 @@ export const USAGE = `Usage:
   kite-chat login                    log in and keep the session (Streamable HTTP or OAuth servers)
   kite-chat logout                   forget the saved session and end it on the server
   kite-chat tools                    list the server's tools with their read/write class
+  kite-chat doctor                   check the set-up end to end and say what is wrong and what to do
   kite-chat trust                    approve the .env in this folder (its OPENAI_BASE_URL, KITE_MCP_URL and
                                      KITE_CHAT_MAX_ORDER_VALUE are ignored until you do)
 
@@ -68,12 +115,18 @@ Options:
   --url URL                  MCP server (env KITE_MCP_URL; default ${DEFAULT_MCP_URL});
                              a path ending in /sse uses legacy SSE, any other path Streamable HTTP
   --model NAME               chat model (env OPENAI_MODEL; default ${DEFAULT_MODEL})
-  --json                     with --ask: print one JSON object instead of prose
+  --json                     with --ask or doctor: print one JSON object instead of prose
   --no-browser               never open a browser; print the login link only
   --login-timeout SECONDS    how long to wait for the browser login (default ${DEFAULT_LOGIN_TIMEOUT_SECONDS}; 0 = do not wait)
   --trading                  REPL only: offer order tools to the model; every order needs your typed confirmation
   --max-rounds N             model rounds per question before the agent stops (default ${DEFAULT_MAX_ROUNDS})
   --tool-timeout SECONDS     how long one tool call may take (default ${DEFAULT_TOOL_TIMEOUT_SECONDS})
+  --max-output-tokens N      output limit of each model request (env KITE_CHAT_MAX_OUTPUT_TOKENS;
+                             default ${DEFAULT_MAX_OUTPUT_TOKENS}; 0 = send none)
+  --model-timeout SECONDS    how long to wait for a model reply to start (env KITE_CHAT_MODEL_TIMEOUT;
+                             default ${DEFAULT_MODEL_TIMEOUT_SECONDS})
+  --model-idle-timeout SECONDS  how long a streaming reply may stay silent (env KITE_CHAT_MODEL_IDLE_TIMEOUT;
+                             default ${DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS})
   --no-color                 plain output (also NO_COLOR)
   --no-qr                    do not draw the login link as a QR code
   --version, --help
@@ -83,6 +136,7 @@ BROWSER (a program to open links with, run without a shell), KITE_CHAT_MAX_ORDER
 ${DEFAULT_MAX_ORDER_VALUE_RUPEES}), KITE_CHAT_HOME (saved sessions, tokens, history and audit.log; default
 $XDG_CONFIG_HOME/kite-chat or ~/.config/kite-chat), NO_COLOR. A .env in KITE_CHAT_HOME and one in the current
 folder are read too (BROWSER and KITE_CHAT_HOME never from a .env); see the README.
+Something wrong? Run kite-chat doctor first.
 
 Exit codes: 0 answered, 1 internal error, 2 usage or configuration, 3 login not completed, 4 MCP server
 unreachable, 5 model API failed, 130 interrupted.`;
@@ -97,6 +151,9 @@ const OPTIONS = {
   trading: { type: 'boolean' },
   'max-rounds': { type: 'string' },
   'tool-timeout': { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'model-timeout': { type: 'string' },
+  'model-idle-timeout': { type: 'string' },
   'no-color': { type: 'boolean' },
   'no-qr': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -106,7 +163,7 @@ const OPTIONS = {
 type Flags = ReturnType<typeof parseFlags>['values'];
 type Environment = Readonly<Record<string, string | undefined>>;
 
-const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools', 'trust'];
+const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools', 'doctor', 'trust'];
 /** The settings resolveConfig reads from the environment or a `.env`, and the flag that beats each, if any. */
 const DOTENV_SETTINGS: Readonly<Record<string, keyof Flags | undefined>> = {
   OPENAI_API_KEY: undefined,
@@ -115,6 +172,9 @@ const DOTENV_SETTINGS: Readonly<Record<string, keyof Flags | undefined>> = {
   KITE_MCP_URL: 'url',
   KITE_CHAT_MAX_ORDER_VALUE: undefined,
   NO_COLOR: 'no-color',
+  KITE_CHAT_MAX_OUTPUT_TOKENS: 'max-output-tokens',
+  KITE_CHAT_MODEL_TIMEOUT: 'model-timeout',
+  KITE_CHAT_MODEL_IDLE_TIMEOUT: 'model-idle-timeout',
 };
 
 function parseFlags(argv: readonly string[]) {
@@ -137,7 +197,30 @@ export function resolveInvocation(input: {
 }): Invocation {
   const line = parseCommandLine(input.argv);
   if (line.kind !== 'run') return line;
-  return { kind: 'run', config: resolveRun(line, input) };
+  return resolveRunInvocation(line, input);
+}
+
+/** A run's Config, or for `doctor` the configuration error it reports as its `config` check instead of failing. */
+export function resolveRunInvocation(
+  line: Extract<CommandLine, { kind: 'run' }>,
+  input: { env: Environment; dotenv?: Environment; homeDir: string },
+): Invocation {
+  try {
+    return { kind: 'run', config: resolveRun(line, input) };
+  } catch (error) {
+    if (line.positionals[0] !== 'doctor' || !(error instanceof ConfigError)) throw error;
+    return { kind: 'doctor-config-error', error, json: line.flags.json === true };
+  }
+}
+
+/** Whether a command line asks for `--ask … --json`, read leniently: a failed run still owes such a script its JSON. */
+export function wantsJsonAnswer(argv: readonly string[]): boolean {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true });
+    return values.json === true && typeof values.ask === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** --help, --version, or the flags and words of a run; throws ConfigError on an unknown flag or a missing value. */
@@ -175,7 +258,9 @@ function resolveConfig(
 ): Omit<Config, 'fromDotenv'> {
   const notices: string[] = [];
   const command = resolveCommand(flags, positionals);
-  if (flags.json === true && command !== 'ask') throw new ConfigError('--json works only with --ask "QUESTION".');
+  if (flags.json === true && command !== 'ask' && command !== 'doctor') {
+    throw new ConfigError('--json works only with --ask "QUESTION" or doctor.');
+  }
   if (flags.trading === true && command === 'ask') {
     notices.push('--trading has no effect with --ask: a one-shot question never places, modifies or cancels orders.');
   }
@@ -183,11 +268,8 @@ function resolveConfig(
   if (baseURL !== undefined) checkHttpUrl(baseURL, 'OPENAI_BASE_URL');
   const apiKey = nonEmpty(env['OPENAI_API_KEY']);
   const needsModel = command === 'chat' || command === 'ask';
-  if (needsModel && apiKey === undefined && !isLocalBaseUrl(baseURL)) {
-    throw new ConfigError(
-      'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.',
-    );
-  }
+  const keyProblem = needsModel ? missingApiKey({ apiKey, baseURL }) : undefined;
+  if (keyProblem !== undefined) throw keyProblem;
   return {
     command,
     question: command === 'ask' ? flags.ask : undefined,
@@ -206,8 +288,26 @@ function resolveConfig(
     qr: flags['no-qr'] !== true,
     home: resolveHome(processEnv, homeDir),
     toolTimeoutSeconds: parseCount(flags['tool-timeout'], '--tool-timeout', DEFAULT_TOOL_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
+    maxOutputTokens: parseSetting(flags, env, 'max-output-tokens', 'KITE_CHAT_MAX_OUTPUT_TOKENS', DEFAULT_MAX_OUTPUT_TOKENS, 0, MAX_OUTPUT_TOKENS_LIMIT),
+    modelTimeoutSeconds: parseSetting(flags, env, 'model-timeout', 'KITE_CHAT_MODEL_TIMEOUT', DEFAULT_MODEL_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
+    modelIdleTimeoutSeconds: parseSetting(flags, env, 'model-idle-timeout', 'KITE_CHAT_MODEL_IDLE_TIMEOUT', DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
     notices,
   };
+}
+
+/** A number that has both a flag and an environment variable: the flag wins, and errors name what was wrong. */
+function parseSetting(
+  flags: Flags,
+  env: Environment,
+  flag: keyof Flags & string,
+  variable: string,
+  fallback: number,
+  minimum: number,
+  maximum: number,
+): number {
+  const fromFlag = flags[flag];
+  if (typeof fromFlag === 'string') return parseCount(fromFlag, `--${flag}`, fallback, minimum, maximum);
+  return parseCount(nonEmpty(env[variable]), variable, fallback, minimum, maximum);
 }
 
 function resolveCommand(flags: Flags, positionals: string[]): Command {
@@ -216,7 +316,7 @@ function resolveCommand(flags: Flags, positionals: string[]): Command {
   if (word !== undefined) {
     const command = SUBCOMMANDS.find((candidate) => candidate === word);
     if (command === undefined) {
-      throw new ConfigError(`Unknown command '${word}': use login, logout, tools, trust, or --ask "QUESTION".`);
+      throw new ConfigError(`Unknown command '${word}': use login, logout, tools, doctor, trust, or --ask "QUESTION".`);
     }
     if (flags.ask !== undefined) throw new ConfigError(`--ask cannot be combined with '${word}'.`);
     return command;

@@ -16,9 +16,17 @@ export class ConfigError extends CliError {
   override readonly exitCode = 2;
 }
 
-/** A login was needed and did not complete within --login-timeout. */
+/**
+ * A login was needed and did not complete within --login-timeout. `loginLink` is the signed link the user can still
+ * open: it is a secret, so it is kept out of `message` (which may reach --json) and only ever shown on stderr.
+ */
 export class LoginRequiredError extends CliError {
   override readonly exitCode = 3;
+  readonly loginLink: string | undefined;
+  constructor(message: string, options?: ErrorOptions & { loginLink?: string }) {
+    super(message, options);
+    this.loginLink = options?.loginLink;
+  }
 }
 
 /** The MCP server is unreachable, refused the connection, or broke the protocol. */
@@ -26,9 +34,16 @@ export class McpConnectError extends CliError {
   override readonly exitCode = 4;
 }
 
-/** The model API failed (bad key, quota, unreachable) after retries. */
+/** Tokens a failed model request still cost; `estimated` when the server sent no figures and they were counted here. */
+export interface SpentTokens { promptTokens: number; completionTokens: number; estimated: boolean }
+
+/**
+ * The model API failed (bad key, quota, unreachable) after retries. `spent` is set when the failure came after the
+ * server had started its reply, so it had read the prompt: those tokens are counted in /usage all the same.
+ */
 export class ModelApiError extends CliError {
   override readonly exitCode = 5;
+  spent: SpentTokens | undefined;
 }
 
 /** The request did not fit the model's context window; the agent trims older tool results and tries once more. */

@@ -15,10 +15,32 @@ const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 /** A clock set back a little (NTP) must not cost a login; a date further ahead was not written by this clock. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-interface SavedSession {
+export interface SavedSession {
   url: string;
   sessionId: string;
+  /** Milliseconds since the epoch. */
   createdAt: number;
+}
+
+/**
+ * The session saved for `url`, while it is younger than Kite's 12 h; undefined otherwise. A damaged record is
+ * discarded (`onDamaged` is told why); a folder or a link in its place is a ConfigError (exit 2) from the store.
+ */
+export async function readSavedSession(
+  store: Store,
+  url: URL,
+  now: number,
+  onDamaged?: (why: string) => void,
+): Promise<SavedSession | undefined> {
+  const text = await store.readText(SESSION_FILE);
+  if (text === undefined) return undefined;
+  const saved = parseSavedSession(text, now);
+  if (typeof saved === 'string') {
+    onDamaged?.(saved);
+    return undefined;
+  }
+  if (saved.url !== url.href || now - saved.createdAt >= SESSION_LIFETIME_MS) return undefined;
+  return saved;
 }
 
 export interface McpConnection {
@@ -89,15 +111,11 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
 
   /** The saved session for this URL while it is young enough; a damaged one is discarded (and overwritten) with a notice. */
   async function readSaved(): Promise<SavedSession | undefined> {
-    const text = await deps.store?.readText(SESSION_FILE); // a folder or a link there is a ConfigError (exit 2)
-    if (text === undefined || deps.store === undefined) return undefined;
-    const saved = parseSavedSession(text, now());
-    if (typeof saved === 'string') {
-      deps.notice(`Discarded the saved session in ${deps.store.path(SESSION_FILE)} (${saved}); starting a new one, so you will need to log in again.`);
-      return undefined;
-    }
-    if (saved.url !== deps.url.href || now() - saved.createdAt >= SESSION_LIFETIME_MS) return undefined;
-    return saved;
+    const store = deps.store;
+    if (store === undefined) return undefined;
+    return readSavedSession(store, deps.url, now(), (why) =>
+      deps.notice(`Discarded the saved session in ${store.path(SESSION_FILE)} (${why}); starting a new one, so you will need to log in again.`),
+    );
   }
 
   return {

@@ -19,6 +19,9 @@ export class McpSessionGoneError extends McpConnectError {
   }
 }
 
+/** The server answered 401/403 before it would connect: it wants an authorization (OAuth) kite-chat does not hold. */
+export class McpUnauthorizedError extends McpConnectError {}
+
 /** A tool call outlived its timeout; the message names the tool and the seconds. */
 export class ToolTimeoutError extends Error {
   constructor(message: string, options?: ErrorOptions) {

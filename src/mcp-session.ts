@@ -20,6 +20,7 @@ import {
   failureFromHttpStatus,
   failureFromMessage,
   McpSessionGoneError,
+  McpUnauthorizedError,
   redact,
   serverPlace,
   sessionGoneMessage,
@@ -28,7 +29,7 @@ import {
 } from './mcp-errors.js';
 import { describeAuthorizationError, type OAuthLoginProvider } from './oauth.js';
 
-export { AuthorizationRenewedError, McpSessionGoneError, ToolTimeoutError } from './mcp-errors.js';
+export { AuthorizationRenewedError, McpSessionGoneError, McpUnauthorizedError, ToolTimeoutError } from './mcp-errors.js';
 
 /** The hosted server answers initialize in well under a second; a server silent for 30 s will not answer at all. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -59,6 +60,13 @@ export interface ToolCallResult {
 }
 export type TransportKind = 'sse' | 'streamable-http';
 
+/** What the server said about itself in `initialize`; a resumed session sends no initialize, so it has none. */
+export interface McpServerInfo {
+  name: string;
+  version: string;
+  protocolVersion: string | undefined;
+}
+
 export interface McpSession {
   readonly url: URL;
   readonly transportKind: TransportKind;
@@ -66,6 +74,8 @@ export interface McpSession {
   readonly sessionId: string | undefined;
   /** True when connected with a given sessionId (no initialize sent). */
   readonly resumed: boolean;
+  /** The server's name, version and protocol version from `initialize`; undefined for a resumed session. */
+  readonly server: McpServerInfo | undefined;
   /** Fetched once and cached for the session (all pages if the server paginates). */
   listTools(): Promise<McpTool[]>;
   callTool(name: string, args: Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ToolCallResult>;
@@ -88,6 +98,11 @@ export interface ConnectOptions {
    * authorization page, connectMcp waits for the browser's code, trades it and connects again.
    */
   authProvider?: OAuthLoginProvider | undefined;
+  /**
+   * false: saved OAuth tokens are used (and refreshed), but a server that wants a new authorization is refused rather
+   * than the user sent to a browser (`kite-chat doctor`). Default true.
+   */
+  allowAuthorization?: boolean;
 }
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -116,7 +131,7 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
       await authProvider?.closeListener(); // open only while a login is in progress
     }
   };
-  return authProvider === undefined ? connect() : authProvider.withAuthorizationAllowed(connect);
+  return authProvider === undefined || options.allowAuthorization === false ? connect() : authProvider.withAuthorizationAllowed(connect);
 }
 
 /** Waits for the code the browser brings back, then lets the SDK trade it for tokens (the provider saves them). */
@@ -156,6 +171,13 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
       ? new SSEClientTransport(url, transportOptions)
       : new StreamableHTTPClientTransport(url, { ...transportOptions, ...(resumeId === undefined ? {} : { sessionId: resumeId }) });
   const client = new Client(CLIENT_INFO);
+  // The negotiated version is handed to the transport after initialize; catch it on the way for McpSession.server.
+  let protocolVersion: string | undefined;
+  const setProtocolVersion = transport.setProtocolVersion.bind(transport);
+  transport.setProtocolVersion = (version: string) => {
+    protocolVersion = version;
+    setProtocolVersion(version);
+  };
   const currentSessionId = () => (transport instanceof StreamableHTTPClientTransport ? transport.sessionId : sseSessionId);
   const hasSession = () => currentSessionId() !== undefined;
   const log = (what: string, error: unknown) => debug('%s: %s', what, redact(errorChainText(error), currentSessionId()));
@@ -233,6 +255,7 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
     }
     const failure = classify(error, resumeId !== undefined);
     if (failure.kind === 'gone') throw new McpSessionGoneError(failure.status, sessionGoneMessage(place, failure.status), { cause: error });
+    if (failure.kind === 'unauthorized') throw new McpUnauthorizedError(connectFailureMessage(place, failure), { cause: error });
     throw new McpConnectError(connectFailureMessage(place, failure), { cause: error });
   } finally {
     clearTimeout(timer);
@@ -252,6 +275,7 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
       return currentSessionId();
     },
     resumed: resumeId !== undefined,
+    server: serverInfo(client.getServerVersion(), protocolVersion),
 
     listTools() {
       const list = toolList ?? fetchTools(timeoutMs);
@@ -332,6 +356,10 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
     if (failure.kind === 'gone') return new McpSessionGoneError(failure.status, sessionGoneMessage(place, failure.status), { cause: error });
     return new McpConnectError(callFailureMessage(place, doing, failure), { cause: error });
   }
+}
+
+function serverInfo(version: { name: string; version: string } | undefined, protocolVersion: string | undefined): McpServerInfo | undefined {
+  return version === undefined ? undefined : { name: version.name, version: version.version, protocolVersion };
 }
 
 /** Maps whatever the SDK or fetch threw to one of the failures mcp-errors.ts knows how to word. */

@@ -1,30 +1,35 @@
 /**
- * The model adapter, and with cli.ts the only runtime import of `openai`: it builds the client, streams one chat
- * completion (text deltas passed on as they arrive, tool-call deltas assembled by index) and turns every model API
- * failure into a one-line ModelApiError. An abort is the exception: it is rethrown untouched. The agent loop sees
- * only `Complete` and the plain types below; model output is untrusted and never crashes the assembly.
+ * The model adapter, and the only runtime import of `openai`: it builds the client, streams one chat completion
+ * (text deltas passed on as they arrive, tool-call deltas assembled by index) with the output limit set, and turns
+ * every model API failure into a one-line ModelApiError, with the tokens it still cost once the server had the
+ * prompt. A server that refuses parallel tool calls is asked for one at a time from then on (single-tool-calls.ts).
+ * An abort is the exception: it is rethrown untouched. The agent loop sees only `Complete` and the plain types
+ * below; model output is untrusted and never crashes the assembly.
  */
 import { randomUUID } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type {
   ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionFunctionTool, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import { DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, DEFAULT_MODEL_TIMEOUT_SECONDS } from './config.js';
 import { ContextLengthError, ModelApiError } from './errors.js';
 import { createSecretMask } from './redact.js';
+import { isParallelToolCallRefusal, oneToolCallPerMessage } from './single-tool-calls.js';
+import { estimateSpentTokens } from './token-estimate.js';
 
 /** Where the client goes when no base URL is given; only there are OpenAI-only parameters sent. */
-const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** The SDK refuses to start without a key; keyless local servers (Ollama, LM Studio, vLLM) ignore what is sent. */
 const PLACEHOLDER_API_KEY = 'not-needed';
 /** The SDK's own default: rides out a brief 429/5xx without making a dead endpoint hang for long. */
 const DEFAULT_MAX_RETRIES = 2;
-/** Time allowed until a reply starts: a local model may spend a minute loading; more than two is a hang. */
-const DEFAULT_TIMEOUT_MS = 120_000;
+/** Time allowed until a reply starts (config.ts says why); the SDK's timeout, sent as X-Stainless-Timeout too. */
+const DEFAULT_TIMEOUT_MS = DEFAULT_MODEL_TIMEOUT_SECONDS * 1000;
 /**
  * The SDK's timeout stops counting once the reply starts; a stream silent this long in the middle of an answer has
  * stalled (a dropped proxy, a wedged server) and would otherwise wait forever.
  */
-const DEFAULT_IDLE_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
+const DEFAULT_IDLE_TIMEOUT_MS = DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS * 1000;
 /** Server text quoted in an error line is cut here: enough for "model x does not support tools", not a web page. */
 const MAX_QUOTED_CHARS = 200;
 /** OpenAI's error code for a request that does not fit the model's context window. */
@@ -60,7 +65,16 @@ export function createOpenAIClient(options: {
   });
 }
 
-export function createComplete(client: OpenAI, options: { model: string; idleTimeoutMs?: number }): Complete {
+export interface CompleteOptions {
+  model: string;
+  idleTimeoutMs?: number;
+  /** The output limit sent with every request (`max_completion_tokens` to OpenAI, `max_tokens` elsewhere); 0 = none. */
+  maxOutputTokens?: number;
+  /** Told once, when the server turns out to take one tool call at a time. */
+  onNotice?: (line: string) => void;
+}
+
+export function createComplete(client: OpenAI, options: CompleteOptions): Complete {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // An endpoint may echo the key in an error body, and keys come in every shape (gsk_…, xai-…): mask it as itself.
   const maskKey = createSecretMask(client.apiKey === null || client.apiKey === PLACEHOLDER_API_KEY ? [] : [client.apiKey]);
@@ -69,36 +83,55 @@ export function createComplete(client: OpenAI, options: { model: string; idleTim
     described.message = maskKey(described.message);
     return described;
   };
+  const origin = originOf(client.baseURL);
+  const openAI = isOpenAIEndpoint(client.baseURL);
   // Account data is in these conversations: tell OpenAI not to keep them. Other servers may reject the parameter.
-  const openAIOnly = isOpenAIEndpoint(client.baseURL) ? { store: false } : {};
-  return async (request, { signal, onTextDelta }) => {
-    const body: ChatCompletionCreateParamsStreaming = {
-      model: options.model,
-      messages: request.messages,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...(request.tools.length === 0 ? {} : { tools: request.tools }),
-      ...openAIOnly,
-    };
-    let stream: AsyncIterable<ChatCompletionChunk>;
+  const fixedParameters = { ...(openAI ? { store: false } : {}), ...outputLimit(options.maxOutputTokens, openAI) };
+  /** Set for the rest of the session once the server refused an assistant message with several tool calls. */
+  let oneCallAtATime = false;
+
+  const bodyFor = (request: ModelRequest): ChatCompletionCreateParamsStreaming => ({
+    model: options.model,
+    messages: oneCallAtATime ? oneToolCallPerMessage(request.messages) : request.messages,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(request.tools.length === 0 ? {} : { tools: request.tools, ...(oneCallAtATime ? { parallel_tool_calls: false } : {}) }),
+    ...fixedParameters,
+  });
+
+  /** Sends the request; one refusal of parallel tool calls switches to one call at a time and sends it again. */
+  const open = async (request: ModelRequest, signal: AbortSignal): Promise<AsyncIterable<ChatCompletionChunk>> => {
     try {
-      stream = await client.chat.completions.create(body, { signal });
+      // The timeout is the client's own, repeated per request: only then does the SDK tell the server, as
+      // X-Stainless-Timeout, how long the client will wait for the reply to start.
+      return await client.chat.completions.create(bodyFor(request), { signal, timeout: client.timeout });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw failure(error);
+      if (oneCallAtATime || !(error instanceof APIError) || !isParallelToolCallRefusal(error.status, `${error.message} ${serverSaid(error)}`)) {
+        throw failure(error);
+      }
+      oneCallAtATime = true;
+      options.onNotice?.(`The model server at ${origin} takes one tool call at a time; kite-chat asks it for one at a time from now on.`);
+      return open(request, signal);
     }
+  };
+
+  return async (request, { signal, onTextDelta }) => {
+    const stream = await open(request, signal);
+    // From here on the server has the prompt: a failure still cost its tokens (ModelApiError.spent).
     const assembly = createAssembly(onTextDelta);
+    const failed = (error: unknown) => withSpentTokens(failure(error), request, assembly);
     const iterator = stream[Symbol.asyncIterator]();
     for (;;) {
       let next: IteratorResult<ChatCompletionChunk>;
       try {
         next = await nextBefore(iterator, idleTimeoutMs, () => {
           (stream as { controller?: AbortController }).controller?.abort(); // ends the HTTP request too
-          return new ModelApiError(stalled(originOf(client.baseURL), idleTimeoutMs));
+          return new ModelApiError(stalled(origin, idleTimeoutMs));
         });
       } catch (error) {
         if (signal.aborted) throw error;
-        throw failure(error);
+        throw await failed(error);
       }
       if (next.done === true) break;
       // Chunks already buffered keep coming after an abort; none of their text may reach the screen after Ctrl-C.
@@ -115,8 +148,44 @@ export function createComplete(client: OpenAI, options: { model: string; idleTim
     }
     // The SDK ends the stream quietly when the request is aborted mid-answer; a partial answer must not pass as whole.
     if (signal.aborted) throw new APIUserAbortError();
-    return assembly.finish(originOf(client.baseURL));
+    try {
+      return assembly.finish(origin);
+    } catch (error) {
+      throw await failed(error);
+    }
   };
+}
+
+/** The output limit under the name the endpoint knows: OpenAI's reasoning models refuse `max_tokens`. */
+function outputLimit(maxOutputTokens: number | undefined, openAI: boolean): { max_completion_tokens?: number; max_tokens?: number } {
+  if (maxOutputTokens === undefined || maxOutputTokens <= 0) return {};
+  // Local servers (llama.cpp, Ollama, LM Studio, vLLM) all read max_tokens; not all know max_completion_tokens.
+  return openAI ? { max_completion_tokens: maxOutputTokens } : { max_tokens: maxOutputTokens };
+}
+
+/** The error with what the failed request cost: the server's figures if any came, else counted here (an estimate). */
+async function withSpentTokens(error: ModelApiError, request: ModelRequest, assembly: Assembly): Promise<ModelApiError> {
+  const usage = assembly.usage();
+  error.spent = usage === undefined
+    ? { ...(await estimateSpentTokens(request, assembly.received())), estimated: true }
+    : { ...usage, estimated: false };
+  return error;
+}
+
+/** Statuses that mean "this server offers no model list", not "this server is broken". */
+const NO_MODEL_LIST = new Set([404, 405, 501]);
+
+/**
+ * The model ids the endpoint lists (`GET /models`), or the status with which it said it offers no list. Any other
+ * failure is a ModelApiError (`kite-chat doctor`'s model check).
+ */
+export async function listModels(client: OpenAI, model: string): Promise<{ ids: string[] } | { noListStatus: number }> {
+  try {
+    return { ids: (await client.models.list()).data.map((entry) => entry.id) };
+  } catch (error) {
+    if (error instanceof APIError && error.status !== undefined && NO_MODEL_LIST.has(error.status)) return { noListStatus: error.status };
+    throw describeModelError(error, client.baseURL, model);
+  }
 }
 
 export function describeModelError(error: unknown, baseURL: string | undefined, model?: string): ModelApiError {
@@ -279,6 +348,9 @@ function isOpenAIEndpoint(baseURL: string): boolean {
 interface Assembly {
   add(chunk: unknown): void;
   finish(origin: string): ModelResponse;
+  /** What the server sent so far: the text and the tool-call names and arguments. */
+  received(): string;
+  usage(): Usage | undefined;
 }
 
 /** Folds streamed chunks into one response. Chunks are read defensively: the server's types are a promise, not a fact. */
@@ -329,6 +401,8 @@ function createAssembly(onTextDelta: (delta: string) => void): Assembly {
       }
       if (Array.isArray(delta.tool_calls)) delta.tool_calls.forEach(addToolCallDelta);
     },
+    received: () => text + [...toolCalls.values()].map((call) => call.name + call.arguments).join(''),
+    usage: () => usage,
     finish(origin) {
       if (chunkCount === 0) {
         throw new ModelApiError(`The model API at ${origin} sent an empty reply: check that OPENAI_BASE_URL points at an OpenAI-compatible /v1 endpoint.`);

@@ -19,7 +19,7 @@ import { createPersonQuestions } from './person-questions.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { createToolExecutor, type ToolExecutor } from './tool-executor.js';
 import { createTurnController } from './turn-signal.js';
-import { createEventRenderer, createLoginScreen } from './turn-view.js';
+import { createEventRenderer, createLoginScreen, cutOffWarning } from './turn-view.js';
 import type { Ui } from './ui.js';
 import { createWriteGate } from './write-gate.js';
 
@@ -33,7 +33,10 @@ export interface ReplDeps {
 export interface ReplState {
   model: { complete: Complete; model: string };
   messages: ChatCompletionMessageParam[];
+  /** Every round's tokens, failed rounds included once the server had read the prompt. */
   usage: Usage;
+  /** How many of those kite-chat counted itself, because the server sent none for a reply that failed. */
+  estimatedTokens: number;
   userName: string | undefined;
 }
 
@@ -66,6 +69,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     model: deps.createModel(config.model),
     messages: [{ role: 'system', content: runtime.systemPrompt }],
     usage: { promptTokens: 0, completionTokens: 0 },
+    estimatedTokens: 0,
     userName: undefined,
   };
   let turn: AbortController | undefined;
@@ -147,6 +151,7 @@ async function runUserTurn(
   // request than 30; the trimmed copy is kept, so the prefix sent stays the same for the next few turns.
   const asked: ChatCompletionMessageParam[] = [...state.messages, { role: 'user', content: text }];
   const messages = fitHistory(asked, { maxTokens: DEFAULT_HISTORY_BUDGET_TOKENS }).messages;
+  const render = createEventRenderer(deps.ui, { streamAnswer: true });
   let result: TurnResult;
   try {
     result = await runTurn({
@@ -154,7 +159,10 @@ async function runUserTurn(
       callTool: deps.executor.callTool,
       tools: deps.runtime.offered('repl'),
       messages,
-      onEvent: createEventRenderer(deps.ui, { streamAnswer: true }),
+      onEvent: (event) => {
+        if (event.type === 'usage') countUsage(state, event.usage, event.estimated);
+        render(event);
+      },
       signal: deps.signal,
       maxRounds: deps.runtime.config.maxRounds,
     });
@@ -163,11 +171,18 @@ async function runUserTurn(
     deps.ui.endAnswer();
   }
   state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
+  if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
+  else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
+  // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
+  else if (result.stoppedBy === 'answer' && result.toolCalls.length === 0) deps.ui.status('(answered without looking anything up)');
+}
+
+function countUsage(state: ReplState, usage: Usage, estimated: boolean): void {
   state.usage = {
-    promptTokens: state.usage.promptTokens + result.usage.promptTokens,
-    completionTokens: state.usage.completionTokens + result.usage.completionTokens,
+    promptTokens: state.usage.promptTokens + usage.promptTokens,
+    completionTokens: state.usage.completionTokens + usage.completionTokens,
   };
-  if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
+  if (estimated) state.estimatedTokens += usage.promptTokens + usage.completionTokens;
 }
 
 /** PEERS.md R20: the prompt line names the Kite account; a session resumed from an earlier run is often logged in. */

@@ -92,5 +92,8 @@ function showUsage(state: ReplState, ui: Ui): void {
   const cost = estimateCostUsd(state.model.model, state.usage);
   const costText =
     cost === undefined ? 'unknown for this model' : `about $${cost.toFixed(4)} (OpenAI list prices of ${PRICES_AS_OF})`;
-  ui.status(`Tokens this session: ${promptTokens} in, ${completionTokens} out. Estimated cost: ${costText}.`);
+  const estimated = state.estimatedTokens === 0
+    ? ''
+    : ` (${state.estimatedTokens} of them estimated by kite-chat: a reply that failed part-way sent no counts)`;
+  ui.status(`Tokens this session: ${promptTokens} in, ${completionTokens} out${estimated}. Estimated cost: ${costText}.`);
 }

@@ -85,28 +85,46 @@ export function describeDrift(drift: Drift, server: string, since: string): stri
   return [`The tools of ${server} changed since ${since}:`, ...listed, ...loud, ...note];
 }
 
-/**
- * Compares the server's tools with the fingerprint saved for it, saves the new one when it differs, and returns the
- * lines to show (none on the first run or when nothing changed). Throws only when tools.json cannot be written.
- */
-export async function checkToolDrift(input: {
+export interface DriftInput {
   store: Store;
   serverUrl: URL;
   tools: readonly McpTool[];
   classes: ReadonlyMap<string, ToolClass>;
-  now?: () => Date;
-}): Promise<string[]> {
+}
+
+/**
+ * Compares the server's tools with the fingerprint saved for it, saves the new one when it differs, and returns the
+ * lines to show (none on the first run or when nothing changed). Throws only when tools.json cannot be written.
+ */
+export async function checkToolDrift(input: DriftInput & { now?: () => Date }): Promise<string[]> {
+  const seen = await compareWithSaved(input);
+  if (seen.drift !== undefined && isEmpty(seen.drift)) return [];
+  const recordedAt = (input.now ?? (() => new Date()))().toISOString();
+  await input.store.writeJson(TOOLS_FILE, { ...seen.saved, servers: { ...seen.saved.servers, [seen.server]: { recordedAt, tools: seen.after } } });
+  return seen.drift === undefined || seen.since === undefined ? [] : describeDrift(seen.drift, seen.server, seen.since);
+}
+
+/**
+ * What changed since the list saved for this server, without saving anything (`kite-chat doctor`): undefined when
+ * none was saved, else the drift (empty when nothing changed) and when the saved list was recorded.
+ */
+export async function readToolDrift(input: DriftInput): Promise<{ drift: Drift; since: string } | undefined> {
+  const seen = await compareWithSaved(input);
+  return seen.drift === undefined || seen.since === undefined ? undefined : { drift: seen.drift, since: seen.since };
+}
+
+export function isEmpty(drift: Drift): boolean {
+  return drift.added.length + drift.removed.length + drift.changed.length === 0;
+}
+
+async function compareWithSaved(input: DriftInput) {
   // Origin and path only: a query string could carry a token, and it does not make a different server.
   const server = `${input.serverUrl.origin}${input.serverUrl.pathname}`;
   const saved = readSaved(await input.store.readJson(TOOLS_FILE));
   const after = fingerprintTools(input.tools, input.classes);
   const previous = Object.hasOwn(saved.servers, server) ? saved.servers[server] : undefined;
   const drift = previous === undefined ? undefined : compareFingerprints(previous.tools, after);
-  const unchanged = drift !== undefined && drift.added.length + drift.removed.length + drift.changed.length === 0;
-  if (unchanged) return [];
-  const recordedAt = (input.now ?? (() => new Date()))().toISOString();
-  await input.store.writeJson(TOOLS_FILE, { ...saved, servers: { ...saved.servers, [server]: { recordedAt, tools: after } } });
-  return drift === undefined || previous === undefined ? [] : describeDrift(drift, server, previous.recordedAt);
+  return { server, saved, after, drift, since: previous?.recordedAt };
 }
 
 /** A damaged or foreign tools.json counts as none: the next write replaces it. */

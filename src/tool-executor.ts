@@ -127,9 +127,10 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   function report(outcome: LoginOutcome): LoginOutcome {
     deps.onLogin?.(outcome);
     if (deps.mode === 'ask' && (outcome.status === 'not-completed' || outcome.status === 'session-lost')) {
-      const link = outcome.status === 'not-completed' ? ` Log in at ${outcome.link} and run the command again.` : '';
       const waited = deps.login.timeoutMs > 0 ? ` within ${Math.round(deps.login.timeoutMs / 1000)} s` : '';
-      deps.onFatal(new LoginRequiredError(`Kite login not completed${waited}.${link}`));
+      // The signed link rides beside the message, never in it: the message may reach --json, the link only stderr.
+      const link = outcome.status === 'not-completed' ? { loginLink: outcome.link } : {};
+      deps.onFatal(new LoginRequiredError(`Kite login not completed${waited}.`, link));
     }
     return outcome;
   }

@@ -50,6 +50,14 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
   };
 }
 
+/** Said after an answer that stopped at the output limit (finish_reason "length"): it is not the whole answer. */
+export function cutOffWarning(maxOutputTokens: number): string {
+  const limit = maxOutputTokens > 0
+    ? `kite-chat asks for at most ${maxOutputTokens} tokens; raise that with --max-output-tokens N or KITE_CHAT_MAX_OUTPUT_TOKENS, or check the model server's own limit and context size`
+    : "kite-chat sets none, so it is the model server's own; raise the server's output limit or context size";
+  return `(the answer was cut off at the model's output limit: ${limit})`;
+}
+
 export function createLoginScreen(ui: Ui, options: { qr: boolean }): LoginScreen {
   return {
     showLink({ warning, link }) {

@@ -3,6 +3,7 @@
 import { test, expect } from 'vitest';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type AgentEvent, type TurnInput } from '../src/agent.js';
+import { ModelApiError } from '../src/errors.js';
 import { parseToolArguments, type ToolEntry } from '../src/tool-schema.js';
 import { createLatch, deferred, recordingCallTool, scriptedComplete, toolCall } from './support/scripted-complete.js';
 
@@ -276,9 +277,33 @@ test('usage is summed over the rounds, a round without usage counting as nothing
   const outcome = await result;
   expect(outcome.usage).toEqual({ promptTokens: 350, completionTokens: 42 });
   expect(events.filter((event) => event.type === 'usage')).toEqual([
-    { type: 'usage', usage: { promptTokens: 100, completionTokens: 12 } },
-    { type: 'usage', usage: { promptTokens: 250, completionTokens: 30 } },
+    { type: 'usage', usage: { promptTokens: 100, completionTokens: 12 }, estimated: false },
+    { type: 'usage', usage: { promptTokens: 250, completionTokens: 30 }, estimated: false },
   ]);
+});
+
+test('a round that fails after the server read the prompt still reports what it cost, before the turn rejects', async () => {
+  const failure = new ModelApiError('The model API stopped in the middle of its answer: try again.');
+  failure.spent = { promptTokens: 3000, completionTokens: 7, estimated: true };
+  const model = scriptedComplete([
+    { toolCalls: [toolCall('call_1', 'get_holdings')], usage: { promptTokens: 100, completionTokens: 12 } },
+    async () => {
+      throw failure;
+    },
+  ]);
+  const { result, events } = turn({ complete: model.complete });
+  await expect(result).rejects.toBe(failure);
+  expect(events.filter((event) => event.type === 'usage')).toEqual([
+    { type: 'usage', usage: { promptTokens: 100, completionTokens: 12 }, estimated: false },
+    { type: 'usage', usage: { promptTokens: 3000, completionTokens: 7 }, estimated: true },
+  ]);
+});
+
+test('a reply that stopped at the output limit is marked cut off; a complete one is not', async () => {
+  const cut = scriptedComplete([async () => ({ text: 'Your holdings are', toolCalls: [], usage: undefined, finishReason: 'length' })]);
+  expect((await turn({ complete: cut.complete }).result).cutOff).toBe(true);
+  const whole = scriptedComplete([{ text: 'Your holdings are AARON.' }]);
+  expect((await turn({ complete: whole.complete }).result).cutOff).toBe(false);
 });
 
 test('an abort during the model call rejects with an AbortError even if the model never settles, and drops late text', { timeout: 5_000 }, async () => {

@@ -1,6 +1,9 @@
 // resolveInvocation: flags beat environment beat .env beat defaults, and every bad input is a ConfigError (exit 2).
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_LOGIN_TIMEOUT_SECONDS, DEFAULT_MAX_ROUNDS, DEFAULT_MCP_URL, DEFAULT_MODEL, resolveInvocation, type Config } from '../src/config.js';
+import {
+  DEFAULT_LOGIN_TIMEOUT_SECONDS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MAX_ROUNDS, DEFAULT_MCP_URL, DEFAULT_MODEL, resolveInvocation, wantsJsonAnswer,
+  type Config,
+} from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../src/order-preview.js';
 
@@ -111,9 +114,42 @@ describe('commands', () => {
     expect(resolve([], { OPENAI_BASE_URL: 'http://localhost:1234/v1' }).baseURL).toBe('http://localhost:1234/v1');
   });
 
+  test('doctor needs no key (its config check reports one missing), and takes --json', () => {
+    expect(resolve(['doctor', '--json'], {})).toMatchObject({ command: 'doctor', json: true, apiKey: undefined });
+  });
+
+  test('a configuration that does not resolve still reaches doctor, which reports it as its config check', () => {
+    const invocation = resolveInvocation({ argv: ['doctor', '--json'], env: { KITE_MCP_URL: 'mcp.kite.trade' }, homeDir: '/' });
+    expect(invocation).toMatchObject({ kind: 'doctor-config-error', json: true });
+    expect(invocation.kind === 'doctor-config-error' ? invocation.error.message : '').toMatch(/Bad URL/);
+  });
+
+  test('wantsJsonAnswer reads --ask … --json even from a command line that does not parse', () => {
+    expect(wantsJsonAnswer(['--ask', 'hi', '--json', '--bogus'])).toBe(true);
+    expect(wantsJsonAnswer(['--json', '--ask=hi'])).toBe(true);
+    expect(wantsJsonAnswer(['--ask', 'hi'])).toBe(false);
+    expect(wantsJsonAnswer(['doctor', '--json'])).toBe(false);
+  });
+
   test('--help and --version need no key and win over the other options', () => {
     expect(resolveInvocation({ argv: ['--ask', 'hi', '--help'], env: {}, homeDir: '/' }).kind).toBe('help');
     expect(resolveInvocation({ argv: ['--version'], env: {}, homeDir: '/' }).kind).toBe('version');
+  });
+});
+
+describe('model settings: a flag beats its environment variable, which beats the default', () => {
+  test('the defaults: the output limit, and the timeouts unchanged at 120 s', () => {
+    expect(resolve([])).toMatchObject({
+      maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS, modelTimeoutSeconds: 120, modelIdleTimeoutSeconds: 120,
+    });
+  });
+
+  test('environment variables and .env set them; flags win', () => {
+    const env = { ...KEY, KITE_CHAT_MAX_OUTPUT_TOKENS: '2048', KITE_CHAT_MODEL_TIMEOUT: '600' };
+    const dotenv = { KITE_CHAT_MODEL_IDLE_TIMEOUT: '300', KITE_CHAT_MODEL_TIMEOUT: '5' };
+    expect(resolve([], env, dotenv)).toMatchObject({ maxOutputTokens: 2048, modelTimeoutSeconds: 600, modelIdleTimeoutSeconds: 300 });
+    const flags = ['--max-output-tokens', '0', '--model-timeout', '30', '--model-idle-timeout', '45'];
+    expect(resolve(flags, env, dotenv)).toMatchObject({ maxOutputTokens: 0, modelTimeoutSeconds: 30, modelIdleTimeoutSeconds: 45 });
   });
 });
 
@@ -140,6 +176,8 @@ describe('every configuration error is one line that says what to do', () => {
     ['a bad order cap', [], { ...KEY, KITE_CHAT_MAX_ORDER_VALUE: 'lots' }, /KITE_CHAT_MAX_ORDER_VALUE/],
     ['an unknown command', ['buy'], KEY, /Unknown command 'buy'/],
     ['--json without --ask', ['--json'], KEY, /--json works only with --ask/],
+    ['a timeout of zero', ['--model-timeout', '0'], KEY, /--model-timeout must be at least 1/],
+    ['a bad output limit in the environment', [], { ...KEY, KITE_CHAT_MAX_OUTPUT_TOKENS: 'lots' }, /KITE_CHAT_MAX_OUTPUT_TOKENS needs a whole number/],
     ['--ask with a command', ['tools', '--ask', 'hi'], KEY, /cannot be combined/],
   ];
   test.each(cases)('%s', (_name, argv, env, pattern) => {

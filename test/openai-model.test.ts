@@ -87,6 +87,51 @@ test('the request streams with usage, carries the model, messages and tools, and
   expect(withoutTools).not.toHaveProperty('store');
 });
 
+test('the output limit goes out as max_tokens to a server that is not OpenAI; 0 sends none', async () => {
+  const server = await startScriptedOpenAI([{ text: 'a' }, { text: 'b' }]);
+  onTestFinished(() => server.close());
+  const client = createOpenAIClient({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 });
+  await run(createComplete(client, { model: MODEL, maxOutputTokens: 1234 }));
+  await run(createComplete(client, { model: MODEL, maxOutputTokens: 0 }));
+  expect(server.requests[0]?.body).toMatchObject({ max_tokens: 1234 });
+  expect(server.requests[0]?.body).not.toHaveProperty('max_completion_tokens');
+  expect(server.requests[1]?.body).not.toHaveProperty('max_tokens');
+});
+
+test('a failure after the reply started carries what it cost, counted by kite-chat; one before it carries nothing', async () => {
+  const dropped = await failureOf([{ streamThenDrop: 'Your holdings are worth' }]);
+  expect(dropped.spent).toMatchObject({ estimated: true, completionTokens: 4 });
+  expect(dropped.spent?.promptTokens).toBeGreaterThan(30); // the question (~6) and the tool definition
+  const refused = await failureOf([{ status: 401 }]);
+  expect(refused.spent).toBeUndefined();
+});
+
+test('a refusal of parallel tool calls switches to one call per message, said once, and the request is sent again', async () => {
+  const server = await startScriptedOpenAI([{ text: 'first' }, { text: 'second' }], { singleToolCalls: true });
+  onTestFinished(() => server.close());
+  const notices: string[] = [];
+  const client = createOpenAIClient({ apiKey: API_KEY, baseURL: server.baseURL, maxRetries: 0 });
+  const complete = createComplete(client, { model: MODEL, onNotice: (line) => notices.push(line) });
+  const twoCalls: ModelRequest = {
+    tools: [holdingsTool],
+    messages: [
+      { role: 'user', content: 'What do I hold?' },
+      { role: 'assistant', content: null, tool_calls: [
+        { id: 'a', type: 'function', function: { name: 'get_holdings', arguments: '{}' } },
+        { id: 'b', type: 'function', function: { name: 'get_holdings', arguments: '{"limit":5}' } },
+      ] },
+      { role: 'tool', tool_call_id: 'a', content: 'A' },
+      { role: 'tool', tool_call_id: 'b', content: 'B' },
+    ],
+  };
+  const signal = new AbortController().signal;
+  expect((await complete(twoCalls, { signal, onTextDelta: () => {} })).text).toBe('first');
+  expect((await complete(twoCalls, { signal, onTextDelta: () => {} })).text).toBe('second');
+  expect(server.requests.map((request) => request.status)).toEqual([400, 200, 200]);
+  expect(server.requests[1]?.body).toMatchObject({ parallel_tool_calls: false });
+  expect(notices).toEqual([expect.stringMatching(/takes one tool call at a time/)]);
+});
+
 test('api.openai.com is asked not to store the conversation', async () => {
   const server = await startScriptedOpenAI([{ text: 'ok' }]);
   onTestFinished(() => server.close());

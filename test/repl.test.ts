@@ -102,7 +102,7 @@ test('input history survives a restart: up-arrow recalls the last question, save
   repl = await startRepl([], home);
   await repl.waitFor('›');
   repl.type('What did INFY close at yesterday?\r');
-  await repl.waitFor(/First answer\.\n.*›/);
+  await repl.waitFor(/First answer\.\n\(answered without looking anything up\)\n.*›/);
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
   expect((await stat(join(home, 'history.json'))).mode & 0o777).toBe(0o600);

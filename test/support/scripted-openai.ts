@@ -1,7 +1,9 @@
 /**
  * A scripted OpenAI-compatible server on 127.0.0.1 (port 0) for tests and spawned CLIs: `POST /v1/chat/completions`
- * streaming and not, `GET /v1/models`. Each completion request consumes the next step of a script; every request is
- * recorded; an exhausted script answers 500 so a surprise model call fails loudly. Wire shapes: chat-completion-wire.ts.
+ * streaming and not, `GET /v1/models`. Each completion request consumes the next step of a script (a reply in prose,
+ * tool calls, a `length` finish, HTTP faults, stalls); every request is recorded with the status it got; an exhausted
+ * script answers 500 so a surprise model call fails loudly. Like llama.cpp with some chat templates it can refuse
+ * parallel tool calls (`singleToolCalls`). Wire shapes: chat-completion-wire.ts.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -56,6 +58,8 @@ export interface RecordedRequest {
   /** The parsed JSON body; undefined when there was none or it was not JSON. */
   body: RecordedBody | undefined;
   rawBody: string;
+  /** The HTTP status of the answer, once it was sent. */
+  status?: number;
 }
 
 export interface ScriptedOpenAIOptions {
@@ -63,7 +67,15 @@ export interface ScriptedOpenAIOptions {
   models?: string[];
   /** When set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
   apiKey?: string;
+  /**
+   * Like llama.cpp serving the Llama 3.2 template: a request whose history holds an assistant message with more than
+   * one tool call is refused with 400, before any step is used.
+   */
+  singleToolCalls?: boolean;
 }
+
+/** llama.cpp's words for that refusal, as the issue measured them. */
+export const SINGLE_TOOL_CALLS_MESSAGE = 'This model only supports single tool-calls at once!';
 
 export interface ScriptedOpenAI {
   /** `http://127.0.0.1:PORT/v1`, ready for `new OpenAI({ baseURL })` or a child's OPENAI_BASE_URL. */
@@ -93,6 +105,9 @@ export async function startScriptedOpenAI(script: ScriptedStep[], options: Scrip
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     const request = await record(incoming);
     requests.push(request);
+    response.once('close', () => {
+      if (response.headersSent) request.status = response.statusCode;
+    });
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       sendError(response, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
       return;
@@ -107,6 +122,10 @@ export async function startScriptedOpenAI(script: ScriptedStep[], options: Scrip
     }
     if (request.body === undefined) {
       sendError(response, 400, 'scripted OpenAI server: the request body is not JSON', 'invalid_request_error', null);
+      return;
+    }
+    if (options.singleToolCalls === true && holdsParallelToolCalls(request.body)) {
+      sendError(response, 400, SINGLE_TOOL_CALLS_MESSAGE, 'invalid_request_error', null);
       return;
     }
     completionCount += 1;
@@ -216,6 +235,10 @@ function parseBody(rawBody: string): RecordedBody | undefined {
   } catch {
     return undefined;
   }
+}
+
+function holdsParallelToolCalls(body: RecordedBody): boolean {
+  return (body.messages ?? []).some((message) => message.role === 'assistant' && (message.tool_calls?.length ?? 0) > 1);
 }
 
 function replyContext(body: RecordedBody, requestNumber: number): ReplyContext & { stream: boolean } {
