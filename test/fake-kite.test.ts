@@ -1,17 +1,16 @@
 // The fake Kite MCP server at the protocol level, through the MCP SDK's own Client over both transports: the catalog,
 // the login text and its binding to one session, the texts before and after login, the fixture data, pagination and
 // resuming a session by id. Expected texts are read from kite/SERVER.md and kite/tools.json wherever they are given.
-import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
+import { kiteMock, readKiteFixture } from './support/kite-fixtures.js';
 
-const SHARED = new URL('../../shared/kite/', import.meta.url);
-const SERVER_MD = readFileSync(new URL('SERVER.md', SHARED), 'utf8');
-const TOOLS_JSON = JSON.parse(readFileSync(new URL('tools.json', SHARED), 'utf8')) as Array<Record<string, unknown>>;
-const mock = (name: string): unknown => (JSON.parse(readFileSync(new URL(`mocks/${name}.json`, SHARED), 'utf8')) as { data: unknown }).data;
+const SERVER_MD = readKiteFixture('SERVER.md');
+const TOOLS_JSON = JSON.parse(readKiteFixture('tools.json')) as Array<Record<string, unknown>>;
+const mock = (name: string): unknown => kiteMock(name);
 
 /** SERVER.md §2 "Exact text returned", with both %s standing for the login URL. */
 function documentedLoginText(url: string): string {
