@@ -6,7 +6,7 @@
 import type { CallTool, ToolOutcome } from './agent.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from './errors.js';
-import { completeLogin, loginMessageForModel, type LoginDeps, type LoginOutcome } from './login.js';
+import { completeLogin, loginMessageForModel, showUnreadableAnswer, type LoginDeps, type LoginOutcome } from './login.js';
 import type { LocalTool } from './local-tools.js';
 import type { McpConnection } from './mcp-connection.js';
 import { McpSessionGoneError, type McpSession } from './mcp-session.js';
@@ -98,13 +98,14 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   async function whoIsLoggedIn(signal: AbortSignal): Promise<LoginOutcome> {
     const session = await deps.connection.session();
     const result = narrow(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
-    if (result.isError) return { status: 'no-link', text: result.text };
+    const unreadable = () => report(showUnreadableAnswer(result.text, { screen: deps.login.screen, serverUrl: deps.serverUrl }));
+    if (result.isError) return unreadable();
     try {
       const profile = JSON.parse(result.text) as { user_name?: unknown; user_id?: unknown };
       const name = typeof profile.user_name === 'string' ? profile.user_name : String(profile.user_id ?? 'the user');
       return report({ status: 'already', userName: name });
     } catch {
-      return { status: 'no-link', text: result.text };
+      return unreadable();
     }
   }
 
@@ -113,8 +114,7 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
       const session = await deps.connection.session();
       const lost = deps.connection.lost;
       const result = narrow(await session.callTool('login', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
-      if (result.isError) return { status: 'no-link', text: result.text };
-      const outcome = await completeLogin(result.text, {
+      const outcome = await completeLogin(result, {
         ...deps.login,
         probe: (probeName, probeSignal) => probeOn(session, probeName, probeSignal),
         serverUrl: deps.serverUrl,
