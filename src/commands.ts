@@ -66,7 +66,9 @@ async function login({ runtime, ui, io, interrupt }: CommandDeps): Promise<numbe
   if (outcome.status === 'not-completed') {
     throw new LoginRequiredError(`Kite login not completed. Log in at ${outcome.link} and run the command again.`);
   }
-  if (outcome.status === 'session-lost') throw new LoginRequiredError('The connection to the Kite MCP server was lost before the login finished; run the command again.');
+  if (outcome.status === 'session-lost') {
+    throw new LoginRequiredError('The connection to the Kite MCP server was lost before the login finished; run the command again.');
+  }
   // refused or no-link: the refusal (naming the link's real host) or the server's answer, and what to do, are on screen
   throw new LoginRequiredError('Kite login could not be started; see the lines above.');
 }

@@ -27,13 +27,16 @@ const ALREADY_LOGGED_IN = /^\s*You are already logged in as (.+)/i;
  * lower-case one. An initial inside a name ("R. K. Sharma") is followed by another capitalised word, so it stays.
  */
 const NEXT_SENTENCE = /\.\s+[A-Z][a-z]+\s+[a-z].*$/;
-/** Links with a scheme, and host-and-path shapes without one: neither reaches the model. */
-const LINK_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:javascript|data|file|vbscript|blob):)[^\s)\]>"'`]*|\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[^\s)\]>"'`]*/gi;
+/** Links with a scheme (and the schemes that need no `//`): none reaches the model, as one may be signed. */
+const LINK_WITH_SCHEME = /\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:javascript|data|file|vbscript|blob):)[^\s)\]>"'`]*/gi;
+/** A host and path written without a scheme (`mcp.kite.trade/authorize?…`): a person could still open it. */
+const HOST_AND_PATH = /\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[^\s)\]>"'`]*/gi;
 const redactSecrets = createRedactor({});
 
 /** The user's name in an "already logged in" answer, and nothing after it; undefined for any other text. */
 export function alreadyLoggedInAs(text: string): string | undefined {
-  const rest = ALREADY_LOGGED_IN.exec(sanitizeForTerminal(text))?.[1]; // `.` stops at the line's end: the name is on the first line
+  // `.` stops at the line's end: the name is on the first line
+  const rest = ALREADY_LOGGED_IN.exec(sanitizeForTerminal(text))?.[1];
   if (rest === undefined) return undefined;
   const name = rest.replace(NEXT_SENTENCE, '').trim().replace(/\.$/, '').trim();
   return name === '' ? undefined : name.slice(0, MAX_USER_NAME_CHARS);
@@ -76,6 +79,7 @@ export function loginMessageForModel(outcome: LoginOutcome): string {
 
 /** The text without its links and without anything shaped like a session id or token, cut short. */
 function withoutLinks(text: string): string {
-  const plain = redactSecrets(sanitizeForTerminal(text).replace(LINK_LIKE, '[link removed]')).trim();
+  const unlinked = sanitizeForTerminal(text).replace(LINK_WITH_SCHEME, '[link removed]').replace(HOST_AND_PATH, '[link removed]');
+  const plain = redactSecrets(unlinked).trim();
   return plain.length > MAX_ANSWER_FOR_MODEL_CHARS ? `${plain.slice(0, MAX_ANSWER_FOR_MODEL_CHARS)}…` : plain;
 }

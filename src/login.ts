@@ -9,8 +9,6 @@ import { alreadyLoggedInAs, answerForUser, noLinkAdvice, refusedLinkAdvice } fro
 import type { OpenLink } from './opener.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
 
-export { loginMessageForModel } from './login-messages.js';
-
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
 

@@ -6,7 +6,8 @@
 import type { CallTool, ToolOutcome } from './agent.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from './errors.js';
-import { completeLogin, loginMessageForModel, showUnreadableAnswer, type LoginDeps, type LoginOutcome } from './login.js';
+import { completeLogin, showUnreadableAnswer, type LoginDeps, type LoginOutcome } from './login.js';
+import { loginMessageForModel } from './login-messages.js';
 import type { LocalTool } from './local-tools.js';
 import type { McpConnection } from './mcp-connection.js';
 import { McpSessionGoneError, type McpSession } from './mcp-session.js';

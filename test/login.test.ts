@@ -3,8 +3,8 @@
 // opened and the user gets its real host, why, and what to do; an answer without a readable link (or an error) reaches
 // the user with what to do; both "already logged in" wordings give the name alone; the model never gets a link.
 import { describe, expect, test } from 'vitest';
-import { completeLogin, loginMessageForModel, type LoginDeps, type LoginOutcome } from '../src/login.js';
-import { alreadyLoggedInAs, LOGIN_SELF_HELP } from '../src/login-messages.js';
+import { completeLogin, type LoginDeps, type LoginOutcome } from '../src/login.js';
+import { alreadyLoggedInAs, LOGIN_SELF_HELP, loginMessageForModel } from '../src/login-messages.js';
 import { loginText } from './support/fake-kite/tools.js';
 
 const SERVER = new URL('https://mcp.kite.trade/mcp');
