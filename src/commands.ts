@@ -64,7 +64,11 @@ async function login({ runtime, ui, interrupt }: CommandDeps): Promise<number> {
   if (outcome.status === 'not-completed') {
     throw new LoginRequiredError('Kite login not completed.', { loginLink: outcome.link });
   }
-  throw new LoginRequiredError(outcome.status === 'refused' ? outcome.reason : 'Kite login could not be started.');
+  if (outcome.status === 'session-lost') {
+    throw new LoginRequiredError('The connection to the Kite MCP server was lost before the login finished; run the command again.');
+  }
+  // refused or no-link: the refusal (naming the link's real host) or the server's answer, and what to do, are on screen
+  throw new LoginRequiredError('Kite login could not be started; see the lines above.');
 }
 
 async function logout({ runtime, ui }: CommandDeps): Promise<number> {

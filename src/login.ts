@@ -2,10 +2,11 @@
  * The Kite login, owned by the program rather than the model (CONTRACT.md "Login"): read the link out of the
  * `login` tool's text, check it, show Kite's risk warning and the link, open it without a shell, then wait until a
  * read-only probe (`get_profile`) succeeds on the same MCP session, the user presses Enter (REPL), or time runs out.
+ * An answer without a usable link is never a dead end: the user sees it, or the refusal, with what to do.
  * The model is only ever told that a link was shown and how the login ended; it never sees the signed link.
  */
+import { alreadyLoggedInAs, answerForUser, noLinkAdvice, refusedLinkAdvice } from './login-messages.js';
 import type { OpenLink } from './opener.js';
-import { createRedactor } from './redact.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
 import { oneLineForTerminal } from './terminal-text.js';
 
@@ -13,11 +14,6 @@ import { oneLineForTerminal } from './terminal-text.js';
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
 /** The REPL's question while it waits: what the person does, and the one key that says it is done. */
 export const LOGIN_WAIT_QUESTION = 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done. ';
-
-const ALREADY_LOGGED_IN = /^You are already logged in as (.+?)\s*$/;
-/** Links in a `login` text we could not read a login link from: one may still be signed, so the model gets none. */
-const LINK_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:javascript|data|file|vbscript|blob):)[^\s)\]>"'`]*/gi;
-const redactSecrets = createRedactor({});
 
 export type ProbeTool = (name: string, signal: AbortSignal) => Promise<{ text: string; isError: boolean }>;
 
@@ -51,18 +47,20 @@ export type LoginOutcome =
   | { status: 'not-completed'; link: string; waitedMs: number }
   | { status: 'session-lost' };
 
-/** Handles the text the `login` tool returned: shows and opens the link, waits, and says how it ended. */
-export async function completeLogin(loginText: string, deps: LoginDeps): Promise<LoginOutcome> {
-  const already = ALREADY_LOGGED_IN.exec(loginText.trim());
-  if (already?.[1] !== undefined) return { status: 'already', userName: oneLineForTerminal(already[1]) || 'the user' };
-  const link = extractLoginLink(loginText);
-  if (link === undefined) return { status: 'no-link', text: loginText };
+/** Handles what the `login` tool returned: shows and opens the link, waits, and says how it ended. */
+export async function completeLogin(answer: { text: string; isError: boolean }, deps: LoginDeps): Promise<LoginOutcome> {
+  if (answer.isError) return showUnreadableAnswer(answer.text, deps);
+  const userName = alreadyLoggedInAs(answer.text);
+  if (userName !== undefined) return { status: 'already', userName: oneLineForTerminal(userName) || 'the user' };
+  const link = extractLoginLink(answer.text);
+  if (link === undefined) return showUnreadableAnswer(answer.text, deps);
   const checked = checkLoginLink(link, deps.serverUrl);
   if (!checked.ok) {
-    deps.screen.warn(checked.reason);
+    deps.screen.warn(checked.reason); // names the real host and why; the link itself is not shown
+    deps.screen.warn(refusedLinkAdvice(deps.serverUrl));
     return { status: 'refused', reason: checked.reason };
   }
-  deps.screen.showLink({ warning: extractLoginWarning(loginText) ?? KITE_RISK_WARNING, link: checked.url.href });
+  deps.screen.showLink({ warning: extractLoginWarning(answer.text) ?? KITE_RISK_WARNING, link: checked.url.href });
   if (deps.openLink !== undefined) {
     const opened = await deps.openLink(checked.url);
     if (!opened.ok) deps.screen.warn(`Could not open a browser (${opened.reason}); open the link above yourself.`);
@@ -74,27 +72,12 @@ export async function completeLogin(loginText: string, deps: LoginDeps): Promise
   return waitForLogin(checked.url.href, deps);
 }
 
-/** What the model hears about the login: facts only, never the link. */
-export function loginMessageForModel(outcome: LoginOutcome): string {
-  switch (outcome.status) {
-    case 'logged-in':
-      return `The login link was shown to the user and the user has now logged in to Kite as ${outcome.userName}. Continue with the user's request.`;
-    case 'already':
-      return `The user is already logged in to Kite as ${outcome.userName}.`;
-    case 'refused':
-      return 'The server returned a login link that kite-chat refused to open because it is not a Kite login link. Tell the user the login could not be started safely.';
-    case 'no-link':
-      return `The login tool returned no login link: ${withoutLinks(outcome.text)}`;
-    case 'not-completed':
-      return 'A login link was shown to the user, but the login was not completed. Ask the user to log in (they can type /login) and then ask again.';
-    case 'session-lost':
-      return 'The connection to the Kite server was lost before the login finished; a new login is needed.';
-  }
-}
-
-/** The text without its links and without anything shaped like a session id or token. */
-function withoutLinks(text: string): string {
-  return redactSecrets(text.replace(LINK_LIKE, '[link removed]'));
+/** A `login` answer with no link kite-chat can read (or an error): the user sees it and what to do. */
+export function showUnreadableAnswer(text: string, deps: Pick<LoginDeps, 'screen' | 'serverUrl'>): LoginOutcome {
+  const shown = answerForUser(text);
+  if (shown !== '') deps.screen.status(shown);
+  deps.screen.warn(noLinkAdvice(deps.serverUrl));
+  return { status: 'no-link', text };
 }
 
 async function waitForLogin(link: string, deps: LoginDeps): Promise<LoginOutcome> {

@@ -1,7 +1,8 @@
 /**
  * Which links kite-chat will open in a browser (CONTRACT.md "Login", PEERS.md R6/R7): Kite's login page, a link on
  * the MCP server's own origin, and OAuth authorization pages over https (http only on loopback). Also reads the
- * login link and Kite's risk warning out of the `login` tool's text (SERVER.md §2). Pure: opening is opener.ts's job.
+ * login link and Kite's risk warning out of the `login` tool's text (SERVER.md §2) by their place in it, not by a
+ * host or path: the hosted server's link has changed form before. Pure: opening is opener.ts's job.
  */
 import { sanitizeForTerminal } from './terminal-text.js';
 
@@ -13,6 +14,15 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const UNSAFE_LINK_CHARACTERS = /[\s\\\p{Cc}\p{Cf}]/u;
 /** A host shown in a warning is cut to this many characters, so a crafted host cannot flood the terminal. */
 const MAX_SHOWN_HOST_CHARS = 80;
+/**
+ * The target of the first markdown link `[label](target)` or `[label](<target>)`. It ends at whitespace or the first
+ * `)`: Kite's links hold neither, and a target cut there keeps its scheme and host, which is all the check reads.
+ */
+const MARKDOWN_LINK_TARGET = /\[[^\]\n]*\]\(\s*<?([^\s)<>"`]+)/;
+/** A bare http(s) link in prose: it ends at whitespace, a closing bracket, a quote or a backtick. */
+const BARE_LINK = /\bhttps?:\/\/[^\s)\]<>"`]+/i;
+/** Punctuation that ends a sentence or markdown emphasis right after a bare link; Kite's links end in `%3D`. */
+const TRAILING_PUNCTUATION = /[.,;:!?*']+$/;
 /** The server's warning is one sentence; anything longer is not the warning we know. */
 const MAX_WARNING_CHARS = 400;
 
@@ -49,13 +59,17 @@ export function checkAuthorizationLink(link: string): LinkCheck {
 }
 
 /**
- * The login link in the `login` tool's text. v0.3 sends it twice (in `[Login to Kite](…)` and bare); older texts
- * once. Any http(s) origin is accepted here so a local test server's link is found: checkLoginLink decides.
+ * The login link in the `login` tool's text, read by its place as a person reads it on a terminal: the target of the
+ * markdown link, else the first bare http(s) link. Today's hosted server sends `https://mcp.kite.trade/authorize?…`
+ * and the v0.3.1 source `https://kite.zerodha.com/connect/login?…`, each twice (SERVER.md §2). Whatever is found here
+ * is only a candidate: checkLoginLink decides by scheme and origin whether it may be opened.
  */
 export function extractLoginLink(text: string): string | undefined {
-  const match = /https?:\/\/[^\s/?#()[\]<>"'`]+\/connect\/login\?[^\s)\]<>"`]+/.exec(text);
-  // A sentence may end right after a bare link; Kite's links end in an escaped `%3D`, never in punctuation.
-  return match?.[0].replace(/[.,;:!?*']+$/, '');
+  const visible = sanitizeForTerminal(text); // a link hidden in an escape sequence is not one a person sees
+  const target = MARKDOWN_LINK_TARGET.exec(visible)?.[1];
+  if (target !== undefined) return target;
+  const bare = BARE_LINK.exec(visible)?.[0].replace(TRAILING_PUNCTUATION, '');
+  return bare === '' ? undefined : bare;
 }
 
 /** The ⚠️ WARNING sentence of the `login` text, without markdown, or undefined when the text has none. */

@@ -2,7 +2,6 @@
  * The REPL's slash commands (CONTRACT.md "In the REPL"): /help, /tools, /login, /clear, /usage, /model, /exit.
  * Each is a small function over the REPL's state; the table is also what tab completion offers.
  */
-import { loginMessageForModel } from './login.js';
 import type { Complete } from './openai-model.js';
 import { estimateCostUsd, PRICES_AS_OF } from './pricing.js';
 import type { ReplState } from './repl.js';
@@ -43,9 +42,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       if (outcome.status === 'logged-in' || outcome.status === 'already') {
         state.userName = outcome.userName;
         ui.status(`Logged in as ${ui.inline(outcome.userName)}.`);
-      } else {
-        ui.warn(loginMessageForModel(outcome));
-      }
+      } else if (outcome.status === 'not-completed') {
+        ui.warn('Kite login not completed: log in with the link above, then type /login again.');
+      } else if (outcome.status === 'session-lost') {
+        ui.warn('The connection to the Kite MCP server was lost before the login finished: type /login to try again.');
+      } // refused or no-link: the refusal or the server's answer, with what to do, is already on screen
     },
   },
   {

@@ -6,7 +6,8 @@
 import type { CallTool, ToolOutcome } from './agent.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from './errors.js';
-import { completeLogin, loginMessageForModel, userNameFromProfile, type LoginDeps, type LoginOutcome } from './login.js';
+import { completeLogin, showUnreadableAnswer, userNameFromProfile, type LoginDeps, type LoginOutcome } from './login.js';
+import { loginMessageForModel } from './login-messages.js';
 import type { LocalTool } from './local-tools.js';
 import type { McpConnection } from './mcp-connection.js';
 import { McpSessionGoneError, type McpSession } from './mcp-session.js';
@@ -98,11 +99,12 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   async function whoIsLoggedIn(signal: AbortSignal): Promise<LoginOutcome> {
     const session = await deps.connection.session();
     const result = narrow(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
-    if (result.isError) return { status: 'no-link', text: result.text };
+    const unreadable = () => report(showUnreadableAnswer(result.text, { screen: deps.login.screen, serverUrl: deps.serverUrl }));
+    if (result.isError) return unreadable();
     try {
       return report({ status: 'already', userName: userNameFromProfile(result.text) });
     } catch {
-      return { status: 'no-link', text: result.text };
+      return unreadable();
     }
   }
 
@@ -111,8 +113,7 @@ export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
       const session = await deps.connection.session();
       const lost = deps.connection.lost;
       const result = narrow(await session.callTool('login', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
-      if (result.isError) return { status: 'no-link', text: result.text };
-      const outcome = await completeLogin(result.text, {
+      const outcome = await completeLogin(result, {
         ...deps.login,
         probe: (probeName, probeSignal) => probeOn(session, probeName, probeSignal),
         serverUrl: deps.serverUrl,

@@ -1,8 +1,10 @@
 // kite-chat --ask, spawned as a user would run it, against the fake Kite MCP server and the scripted OpenAI server:
-// the login handled by the program, stdout carrying the answer alone, --json, and every exit code of CONTRACT.md.
+// the login handled by the program (both forms of Kite's login link, both transports), stdout carrying the answer
+// alone, --json, and every exit code of CONTRACT.md.
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
+import { signedSessionIdIn } from './support/fake-kite/login-pages.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
 import { BROWSER_FOLLOW, browserLaunches, runCli, temporaryFolder } from './support/run-cli.js';
 
@@ -45,9 +47,20 @@ function portfolioScript() {
   ];
 }
 
-describe.each(['sse', 'mcp'] as const)('--ask over /%s', (transport) => {
+/** The two forms of the `login` tool's link: today's hosted interstitial, and v0.3.1's link to Kite's login page. */
+const LINK_SHAPES = {
+  hosted: (origin: string) => new RegExp(`^${origin}/authorize\\?session_id=[^&]+%7C\\d+\\.[A-Za-z0-9_-]+%3D$`),
+  direct: (origin: string) => new RegExp(`^${origin}/connect/login\\?api_key=kitemcp&v=3&redirect_params=session_id%3D`),
+};
+
+describe.each([
+  ['sse', 'hosted'],
+  ['sse', 'direct'],
+  ['mcp', 'hosted'],
+  ['mcp', 'direct'],
+] as const)('--ask over /%s with the %s login link', (transport, loginForm) => {
   test('the program logs the user in through the browser and the answer alone reaches stdout', async () => {
-    kite = await startFakeKite();
+    kite = await startFakeKite({ loginForm });
     model = await startScriptedOpenAI(portfolioScript());
     const { env, browserLog } = await environment();
     const url = transport === 'sse' ? kite.sseUrl : kite.mcpUrl;
@@ -62,17 +75,18 @@ describe.each(['sse', 'mcp'] as const)('--ask over /%s', (transport) => {
     expect(launches).toHaveLength(1);
     const link = launches[0]?.[0] ?? '';
     expect(launches[0]).toEqual([link]);
-    expect(link).toMatch(new RegExp(`^${kite.origin}/connect/login\\?api_key=kitemcp&v=3&redirect_params=session_id%3D`));
-    expect(run.stderr).toContain(link);
+    expect(link).toMatch(LINK_SHAPES[loginForm](kite.origin));
+    expect(run.stderr.split('\n').filter((line) => line === link)).toHaveLength(1); // shown once, on its own line
     expect(kite.requests.some((request) => request.path.startsWith('/callback') && request.status === 200)).toBe(true);
 
-    const signature = decodeURIComponent(link.split('redirect_params=')[1] ?? '').replace(/^session_id=/, '');
-    const sessionId = signature.split('|')[0] ?? '';
+    const signed = signedSessionIdIn(link);
+    const [sessionId = '', signature = ''] = signed.split(/[|.]/).filter((_part, index) => index !== 1);
     expect(sessionId.length).toBeGreaterThan(10);
+    expect(signature.length).toBeGreaterThan(40);
     for (const request of model.requests) {
       expect(request.rawBody).not.toContain(link);
       expect(request.rawBody).not.toContain(sessionId);
-      expect(request.rawBody).not.toContain('redirect_params');
+      expect(request.rawBody).not.toContain(signature);
     }
     const completions = model.requests.filter((request) => request.path.endsWith('/chat/completions'));
     expect(completions).toHaveLength(4);
@@ -115,7 +129,7 @@ test('--login-timeout 0 without a login exits 3 with the link on stderr', async 
 
   expect(run.code).toBe(3);
   expect(run.stdout).toBe('');
-  expect(run.stderr).toMatch(new RegExp(`${kite.origin}/connect/login\\?api_key=kitemcp`));
+  expect(run.stderr).toMatch(new RegExp(`${kite.origin}/authorize\\?session_id=`));
   expect(run.stderr).toMatch(/login not completed/i);
   expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
 });
@@ -128,7 +142,7 @@ test('--no-browser prints the link and opens nothing', async () => {
   const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser'], { env });
 
   expect(run.code).toBe(3);
-  expect(run.stderr).toContain(`${kite.origin}/connect/login?`);
+  expect(run.stderr).toContain(`${kite.origin}/authorize?session_id=`);
   expect(await browserLaunches(browserLog)).toEqual([]);
 });
 

@@ -5,8 +5,9 @@ import { test, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from '../src/compact-result.js';
 import { roundFloatNoise } from '../src/float-noise.js';
+import { KITE_MOCKS } from './support/kite-fixtures.js';
 
-const MOCKS = new URL('../../shared/kite/mocks/', import.meta.url);
+const MOCKS = KITE_MOCKS;
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 type PlainObject = Record<string, unknown>;

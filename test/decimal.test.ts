@@ -6,8 +6,9 @@ import {
   add, compareRatios, decimalText, divideRounded, multiply, parseDecimal, percentOf, roundTo, subtract, sumOf, type Decimal,
 } from '../src/decimal.js';
 import { isDecimal, isExactObject, parseExactJson, type ExactJson } from '../src/exact-json.js';
+import { KITE_MOCKS } from './support/kite-fixtures.js';
 
-const MOCKS = new URL('../../shared/kite/mocks/', import.meta.url);
+const MOCKS = KITE_MOCKS;
 const d = parseDecimal;
 
 describe('parseDecimal', () => {

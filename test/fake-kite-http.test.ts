@@ -1,11 +1,11 @@
 // The fake Kite MCP server at the HTTP level, with raw fetch: what SERVER.md §1 and §4 say a client sees on /mcp, /sse
 // and /message (content type, session header, 400/404 texts, GET and DELETE, CORS, paths that do not exist), the
 // request log, and the MCP fault switches. Protocol-level facts are in fake-kite.test.ts.
-import { readFileSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
+import { readKiteFixture } from './support/kite-fixtures.js';
 
-const SERVER_MD = readFileSync(new URL('../../shared/kite/SERVER.md', import.meta.url), 'utf8');
+const SERVER_MD = readKiteFixture('SERVER.md');
 const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
 const UUID4 = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 

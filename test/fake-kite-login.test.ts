@@ -1,6 +1,6 @@
-// The fake's Kite login (SERVER.md §2): the session registry's clock and the signed session_id of the link, the login
-// page's form, the callback with its exact error texts, and the test BROWSER (browser-follow.mjs) that clicks "Log in"
-// the way a user does.
+// The fake's Kite login (SERVER.md §2 and the correction at its top): the session registry's clock and the signed
+// session_id of the link in both forms, the hosted interstitial, the login page's form, the callback with its exact
+// error texts, and the test BROWSER (browser-follow.mjs) that continues and clicks "Log in" the way a user does.
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
-import { goQueryEscape } from './support/fake-kite/login-pages.js';
+import { goQueryEscape, signedSessionIdIn, type LoginForm } from './support/fake-kite/login-pages.js';
 import { createSessionRegistry, createSessionSigner } from './support/fake-kite/sessions.js';
 import { BROWSER_FOLLOW, temporaryFolder } from './support/run-cli.js';
 
@@ -22,8 +22,8 @@ afterEach(async () => {
   kites = [];
 });
 
-async function start(): Promise<FakeKite> {
-  const kite = await startFakeKite();
+async function start(options: { loginForm?: LoginForm; now?: () => number } = {}): Promise<FakeKite> {
+  const kite = await startFakeKite(options);
   kites.push(kite);
   return kite;
 }
@@ -34,10 +34,7 @@ async function newSession(kite: FakeKite): Promise<string> {
   return response.headers.get('mcp-session-id') ?? '';
 }
 
-/** The signed value the link carries: `<id>|<unixSeconds>.<sig>`. */
-function signedValue(link: string): string {
-  return (new URL(link).searchParams.get('redirect_params') ?? '').replace(/^session_id=/, '');
-}
+const signedValue = signedSessionIdIn;
 
 function hiddenInputs(page: string): Record<string, string> {
   const inputs: Record<string, string> = {};
@@ -92,8 +89,38 @@ test('the link escapes its redirect_params as Go url.QueryEscape does', () => {
   expect(goQueryEscape('a b/c~é')).toBe('a+b%2Fc~%C3%A9');
 });
 
-test('the login page is a GET form to /callback with the hidden redirect fields and a Log in button', async () => {
+test('the hosted link is an interstitial with the risk disclaimer and a Continue to Kite login link to the login page', async () => {
   const kite = await start();
+  const sessionId = await newSession(kite);
+  const link = kite.loginLinkFor(sessionId);
+  expect(link).toMatch(new RegExp(`^${kite.origin}/authorize\\?session_id=${sessionId}%7C\\d+\\.[A-Za-z0-9_-]+%3D$`));
+  const page = await get(link);
+  expect(page.status).toBe(200);
+  expect(page.type).toBe('text/html; charset=utf-8');
+  expect(page.body).toContain('<h1>Continue to Kite</h1>');
+  expect(page.body).toContain('AI systems are unpredictable and non-deterministic. By continuing, you agree to interact with your Zerodha account via AI at your own risk.');
+  const onward = /<a id="continue" href="([^"]+)">Continue to Kite login<\/a>/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  expect(onward).toBe(`${kite.origin}/connect/login?api_key=kitemcp&v=3&redirect_params=${goQueryEscape(`session_id=${signedValue(link)}`)}`);
+  expect(kite.isLoggedIn(sessionId)).toBe(false);
+});
+
+test('the interstitial answers 400 for a missing, tampered or expired session_id', async () => {
+  let now = Date.UTC(2026, 6, 24, 9, 15, 0);
+  const kite = await start({ now: () => now });
+  const link = kite.loginLinkFor(await newSession(kite));
+  const invalid = plain(400, 'Invalid or expired login link: start the login again from your MCP client.');
+  expect(await get(`${kite.origin}/authorize`)).toEqual(invalid);
+  const tampered = link.replace(/(.)%3D$/, (_, last: string) => `${last === 'A' ? 'B' : 'A'}%3D`);
+  expect(tampered).not.toBe(link);
+  expect(await get(tampered)).toEqual(invalid);
+  now += 35 * 60 * 1000;
+  expect((await get(link)).status).toBe(200);
+  now += 1000;
+  expect(await get(link)).toEqual(invalid);
+});
+
+test('the login page is a GET form to /callback with the hidden redirect fields and a Log in button', async () => {
+  const kite = await start({ loginForm: 'direct' });
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   const page = await get(link);
@@ -150,8 +177,11 @@ test('a callback for a session that has ended gets 500 error completing Kite ses
   expect(() => kite.completeLogin(sessionId)).toThrow(/no live MCP session/);
 });
 
-test('browser-follow records its arguments and then logs the session in as a click on Log in does', async () => {
-  const kite = await start();
+test.each([
+  ['hosted', ['/authorize', '/connect/login', '/callback']],
+  ['direct', ['/connect/login', '/callback']],
+] as const)('browser-follow records its arguments and then logs the session in from a %s link as a person does', async (form, pages) => {
+  const kite = await start({ loginForm: form });
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   const log = join(await temporaryFolder(), 'browser.log');
@@ -159,8 +189,9 @@ test('browser-follow records its arguments and then logs the session in as a cli
   expect(result.stderr).toBe('');
   expect(await readFile(log, 'utf8')).toBe(`${JSON.stringify([link])}\n`);
   expect(kite.isLoggedIn(sessionId)).toBe(true);
-  const callback = kite.requests.find((request) => request.path === '/callback');
-  expect(callback).toMatchObject({ transport: 'http', httpMethod: 'GET', status: 200 });
+  const followed = kite.requests.filter((request) => request.transport === 'http');
+  expect(followed.map((request) => request.path)).toEqual(pages);
+  expect(followed.every((request) => request.httpMethod === 'GET' && request.status === 200)).toBe(true);
 });
 
 test('browser-follow with FAKE_BROWSER_NO_FOLLOW only records, and it exits 0 even when the page is not a login page', async () => {

@@ -94,7 +94,7 @@ test('a POST to /message gets an empty 202 and its reply arrives on the stream a
   expect(await accepted.text()).toBe('');
   await waitFor(() => stream.events.some((event) => event.data.includes('"id":41')), 'the reply');
   const reply = JSON.parse(stream.events.find((event) => event.data.includes('"id":41'))?.data ?? '') as { result: { content: { text: string }[] } };
-  expect(reply.result.content[0]?.text).toContain(`redirect_params=session_id%3D${stream.sessionId}%7C`);
+  expect(reply.result.content[0]?.text).toContain(`/authorize?session_id=${stream.sessionId}%7C`);
 });
 
 test('the session and its login die with the SSE stream: /message then answers 400 Invalid session ID', async () => {

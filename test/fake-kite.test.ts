@@ -1,17 +1,27 @@
 // The fake Kite MCP server at the protocol level, through the MCP SDK's own Client over both transports: the catalog,
-// the login text and its binding to one session, the texts before and after login, the fixture data, pagination and
-// resuming a session by id. Expected texts are read from kite/SERVER.md and kite/tools.json wherever they are given.
-import { readFileSync } from 'node:fs';
+// the login text in both link forms and its binding to one session, the texts before and after login, the fixture
+// data, pagination and resuming a session by id. Expected texts are read from kite/SERVER.md and kite/tools.json
+// wherever they are given. Links are compared under a fixed clock, never two readings of the wall clock.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
+import { kiteMock, readKiteFixture } from './support/kite-fixtures.js';
+import { BROWSER_FOLLOW } from './support/run-cli.js';
 
-const SHARED = new URL('../../shared/kite/', import.meta.url);
-const SERVER_MD = readFileSync(new URL('SERVER.md', SHARED), 'utf8');
-const TOOLS_JSON = JSON.parse(readFileSync(new URL('tools.json', SHARED), 'utf8')) as Array<Record<string, unknown>>;
-const mock = (name: string): unknown => (JSON.parse(readFileSync(new URL(`mocks/${name}.json`, SHARED), 'utf8')) as { data: unknown }).data;
+const run = promisify(execFile);
+/** 2026-07-24 09:15:00 UTC: a fixed clock for the fake, so a link it signed can be compared with one signed later. */
+const FIXED_NOW = Date.UTC(2026, 6, 24, 9, 15, 0);
+const UUID4 = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+/** `<id>|<unixSeconds>.<padded base64url HMAC-SHA256>`, query-escaped, for the session id pattern given. */
+const signedEscaped = (id: string) => `${id}%7C${FIXED_NOW / 1000}\\.[A-Za-z0-9_-]{43}%3D`;
+
+const SERVER_MD = readKiteFixture('SERVER.md');
+const TOOLS_JSON = JSON.parse(readKiteFixture('tools.json')) as Array<Record<string, unknown>>;
+const mock = (name: string): unknown => kiteMock(name);
 
 /** SERVER.md §2 "Exact text returned", with both %s standing for the login URL. */
 function documentedLoginText(url: string): string {
@@ -105,14 +115,10 @@ function linkIn(text: string): string {
   return link;
 }
 
-/** Follows a login link as the browser does: the page's form, then the callback it submits to. */
-async function followLink(link: string): Promise<Response> {
-  const page = await (await fetch(link)).text();
-  const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)?.[1] ?? '', link);
-  for (const [, name, value] of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    action.searchParams.set(name ?? '', (value ?? '').replaceAll('&amp;', '&'));
-  }
-  return fetch(action);
+/** Follows a login link as a person in a browser does (test/support/browser-follow.mjs), and says how it went. */
+async function followLink(fake: FakeKite, link: string): Promise<{ stderr: string; callbackStatus: number | undefined }> {
+  const { stderr } = await run(BROWSER_FOLLOW, [link], { env: { PATH: process.env['PATH'] ?? '' } });
+  return { stderr, callbackStatus: fake.requests.filter((request) => request.path === '/callback').at(-1)?.status };
 }
 
 describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
@@ -125,16 +131,18 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(client.getServerVersion()).toEqual({ name: 'Kite MCP Server', version: 'v0.3.1' });
   });
 
-  test('login returns the exact text of SERVER.md with a link signed for this session on the fake origin', async () => {
-    kite = await startFakeKite();
+  test.each([
+    ['hosted', (origin: string, id: string) => `^${origin}/authorize\\?session_id=${signedEscaped(id)}$`],
+    ['direct', (origin: string, id: string) => `^${origin}/connect/login\\?api_key=kitemcp&v=3&redirect_params=session_id%3D${signedEscaped(id)}$`],
+  ] as const)('login returns the exact text of SERVER.md with a %s link signed for this session on the fake origin', async (form, pattern) => {
+    kite = await startFakeKite({ loginForm: form, now: () => FIXED_NOW });
     const { client, sessionId } = await connect(kite, kind);
     const { text, isError } = await call(client, 'login');
     const link = linkIn(text);
     expect(isError).toBe(false);
     expect(text).toBe(documentedLoginText(link));
     expect(link).toBe(kite.loginLinkFor(sessionId));
-    const escapedId = kind === 'mcp' ? 'kitemcp-[0-9a-f-]{36}' : '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
-    expect(link).toMatch(new RegExp(`^${kite.origin}/connect/login\\?api_key=kitemcp&v=3&redirect_params=session_id%3D${escapedId}%7C\\d{10}\\.[A-Za-z0-9_-]{43}%3D$`));
+    expect(link).toMatch(new RegExp(pattern(kite.origin, kind === 'mcp' ? `kitemcp-${UUID4}` : UUID4)));
     expect(link).toContain(sessionId);
   });
 
@@ -147,16 +155,16 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     }
   });
 
-  test('a followed login link logs in that session only, and login then names the user', async () => {
-    kite = await startFakeKite();
+  test.each(['hosted', 'direct'] as const)('a followed %s login link logs in that session only, and login then names the user', async (form) => {
+    kite = await startFakeKite({ loginForm: form });
     const first = await connect(kite, kind);
     const second = await connect(kite, kind);
     const link = linkIn((await call(first.client, 'login')).text);
     expect(kite.isLoggedIn(first.sessionId)).toBe(false);
 
-    const callback = await followLink(link);
-    expect(callback.status).toBe(200);
-    expect(await callback.text()).toContain('Login Successful');
+    expect(await followLink(kite, link)).toEqual({ stderr: '', callbackStatus: 200 });
+    const pages = kite.requests.filter((request) => request.transport === 'http').map((request) => `${request.path} ${request.status}`);
+    expect(pages).toEqual([...(form === 'hosted' ? ['/authorize 200'] : []), '/connect/login 200', '/callback 200']);
 
     expect(kite.isLoggedIn(first.sessionId)).toBe(true);
     expect(await data(first.client, 'get_profile')).toEqual(mock('profile'));
@@ -302,7 +310,7 @@ test('after the Kite token expires tools say Failed to, and login hands out a fr
   expect(await call(client, 'get_holdings')).toEqual({ text: 'Failed to execute get_holdings', isError: true });
   const login = await call(client, 'login');
   expect(login.text).toBe(documentedLoginText(linkIn(login.text)));
-  expect((await followLink(linkIn(login.text))).status).toBe(200);
+  expect(await followLink(kite, linkIn(login.text))).toEqual({ stderr: '', callbackStatus: 200 });
   expect(await data(client, 'get_holdings')).toEqual(mock('holdings'));
 });
 

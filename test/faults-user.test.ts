@@ -67,7 +67,7 @@ test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async
   const { session } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, { text: 'Still here.' }], { autoLogin: false });
 
   session.type('Holdings?\r');
-  await session.waitFor(/connect\/login\?api_key=kitemcp/);
+  await session.waitFor(/\/authorize\?session_id=kitemcp-/);
   await session.waitForScreen((screen) => endsWithPrompt(screen, LOGIN_WAIT_QUESTION), 'the login question as the last line');
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, CANCELLED);
@@ -83,7 +83,7 @@ test('Ctrl-C during the login wait in --ask exits 130 with one line', async () =
   model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
 
   const run = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl, '--no-browser'], {
-    env: await cliEnvironment(model), interruptWhen: /connect\/login\?/, killAfterMs: 15_000,
+    env: await cliEnvironment(model), interruptWhen: /\/authorize\?session_id=/, killAfterMs: 15_000,
   });
 
   expect(run.code).toBe(130);

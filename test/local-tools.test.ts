@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { isLocalTool, LOCAL_TOOLS, type LocalTool, type ReadTool } from '../src/local-tools.js';
 import { toOpenAITools } from '../src/tool-schema.js';
+import { KITE_MOCKS } from './support/kite-fixtures.js';
 
-const MOCKS = new URL('../../shared/kite/mocks/', import.meta.url);
+const MOCKS = KITE_MOCKS;
 const PLEASE_LOG_IN = 'Please log in first using the login tool';
 /** 2025-08-06 09:34:05 UTC is 15:04:05 IST. */
 const NOW = new Date('2025-08-06T09:34:05Z');

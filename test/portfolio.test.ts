@@ -10,8 +10,9 @@ import { fundFigures, holdingFigures, totalsOf } from '../src/portfolio.js';
 import { listItems, readEquityMargins, readFundHoldings, readHoldings, type Loaded, type RowList } from '../src/portfolio-rows.js';
 import { portfolioSummaryText, type SummaryInput } from '../src/portfolio-summary.js';
 import { readPositions, splitPositions, type PositionRow } from '../src/positions-split.js';
+import { KITE_MOCKS } from './support/kite-fixtures.js';
 
-const MOCKS = new URL('../../shared/kite/mocks/', import.meta.url);
+const MOCKS = KITE_MOCKS;
 type Json = Record<string, unknown>;
 
 function mockData<T>(name: string): T {

@@ -12,6 +12,11 @@ const KITE_LINK =
   'https://kite.zerodha.com/connect/login?api_key=kitemcp&v=3&redirect_params=session_id%3Dkitemcp-4f1c2b9e-8a7d-' +
   '4c3b-9e1f-2a3b4c5d6e7f%7C1754467200.dx6dDT3fgsaPyBAq5z1dAXxagvE8O3wuLuO_Yw79CUY%3D';
 
+/** Today's hosted form (SERVER.md, the correction at the top): the MCP server's own /authorize interstitial. */
+const HOSTED_LINK =
+  'https://mcp.kite.trade/authorize?session_id=kitemcp-4f1c2b9e-8a7d-4c3b-9e1f-2a3b4c5d6e7f%7C1754467200.' +
+  'dx6dDT3fgsaPyBAq5z1dAXxagvE8O3wuLuO_Yw79CUY%3D';
+
 /** The `login` tool's exact text since cb81e01 (SERVER.md §2), with the link in both places. */
 function loginText(link: string): string {
   return `IMPORTANT: Please display this warning to the user before proceeding:
@@ -33,6 +38,9 @@ test.each([
   ['a Kite link with the default port written out', 'https://kite.zerodha.com:443/connect/login?v=3', HOSTED],
   ['a Kite link with an upper-case host', 'https://KITE.Zerodha.com/connect/login?v=3', HOSTED],
   ['a link on the hosted MCP server origin', 'https://mcp.kite.trade/connect/login?api_key=kitemcp&v=3', HOSTED],
+  ["today's hosted /authorize link on the MCP server origin", HOSTED_LINK, HOSTED],
+  ["the hosted /authorize link when the server URL is /mcp", HOSTED_LINK, new URL('https://mcp.kite.trade/mcp')],
+  ['a local test server /authorize link', 'http://127.0.0.1:43210/authorize?session_id=kitemcp-a%7C1.sig%3D', LOCAL],
   ['a local test server link on the MCP server origin', 'http://127.0.0.1:43210/connect/login?api_key=kitemcp', LOCAL],
 ])('checkLoginLink accepts %s', (_kind, link, server) => {
   const result = checkLoginLink(link, server);
@@ -74,6 +82,17 @@ test.each([
   ['a look-alike of the MCP host', 'https://mcp.kite.trade.evil.example/connect/login', HOSTED,
     'mcp.kite.trade.evil.example'],
   ['another loopback port than the test server', 'http://127.0.0.1:9/connect/login?v=3', LOCAL, '127.0.0.1:9'],
+  ['an /authorize link on another host', 'https://evil.example/authorize?session_id=kitemcp-a%7C1.s%3D', HOSTED, 'evil.example'],
+  ['an /authorize link with the MCP host as a user name', 'https://mcp.kite.trade@evil.example/authorize?session_id=x', HOSTED,
+    'evil.example'],
+  ['an /authorize link on a look-alike of the MCP host', 'https://mcp.kite.trade.evil.example/authorize?session_id=x', HOSTED,
+    'mcp.kite.trade.evil.example'],
+  ['an /authorize link on a Cyrillic look-alike of the MCP host', 'https://mсp.kite.trade/authorize?session_id=x', HOSTED,
+    'xn--mp-omc.kite.trade'],
+  ['an /authorize link over http when the server is https', 'http://mcp.kite.trade/authorize?session_id=x', HOSTED,
+    'mcp.kite.trade'],
+  ['an /authorize link on Kite\'s sibling host', 'https://kite.trade/authorize?session_id=x', HOSTED, 'kite.trade'],
+  ['an /authorize link with a bidi override', 'https://mcp.kite.trade/\u202eauthorize?session_id=x', HOSTED, 'mcp.kite.trade'],
   ['text that is not a URL', 'click here', HOSTED, ''],
   ['an empty link', '', HOSTED, ''],
 ])('checkLoginLink refuses %s and names the real host', (_kind, link, server, host) => {
@@ -160,13 +179,14 @@ test.each([
   if (!result.ok) expect(result.reason).toMatch(/^Refused to open the authorization link /);
 });
 
-test('extractLoginLink finds the link in the exact v0.3 login text', () => {
-  expect(extractLoginLink(loginText(KITE_LINK))).toBe(KITE_LINK);
-});
-
-test('extractLoginLink finds a local test server link in the same text', () => {
-  const local = 'http://127.0.0.1:43210/connect/login?api_key=kitemcp&v=3&redirect_params=session_id%3Dabc%7C1.sig%3D';
-  expect(extractLoginLink(loginText(local))).toBe(local);
+test.each([
+  ["today's hosted /authorize link", HOSTED_LINK],
+  ['the v0.3.1 kite.zerodha.com link', KITE_LINK],
+  ['a local test server /authorize link', 'http://127.0.0.1:43210/authorize?session_id=kitemcp-a%7C1.sig%3D'],
+  ['a local test server link', 'http://127.0.0.1:43210/connect/login?api_key=kitemcp&v=3&redirect_params=session_id%3Dabc%7C1.sig%3D'],
+  ['a link at a path never seen before', 'https://mcp.kite.trade/v2/login/start?token=abc%3D'],
+])('extractLoginLink finds %s in the exact login text', (_kind, link) => {
+  expect(extractLoginLink(loginText(link))).toBe(link);
 });
 
 test.each([
@@ -177,14 +197,35 @@ test.each([
   ['a link in angle brackets', `Open <${KITE_LINK}> to log in`],
   ['a link in a code span', `Open \`${KITE_LINK}\` to log in`],
   ['a link in bold', `Open **${KITE_LINK}**`],
+  ['a markdown link whose target is in angle brackets', `[Log in](<${KITE_LINK}>)`],
 ])('extractLoginLink finds the link in %s', (_kind, text) => {
   expect(extractLoginLink(text)).toBe(KITE_LINK);
+});
+
+test('extractLoginLink takes the markdown link over an earlier bare link, as a person reads the text', () => {
+  const text = `See https://kite.trade/docs for help.\n\nProvide this login link: [Login to Kite](${HOSTED_LINK})`;
+  expect(extractLoginLink(text)).toBe(HOSTED_LINK);
+});
+
+test('extractLoginLink takes the first bare http(s) link when there is no markdown link', () => {
+  expect(extractLoginLink(`Open ${HOSTED_LINK} now, or later ${KITE_LINK}`)).toBe(HOSTED_LINK);
+  expect(extractLoginLink('See https://kite.zerodha.com/dashboard?x=1 for details')).toBe('https://kite.zerodha.com/dashboard?x=1');
+});
+
+test.each([
+  ['a javascript: target', '[Login to Kite](javascript:alert(1))', 'javascript:alert(1'],
+  ['a file: target', '[Login to Kite](file:///etc/passwd)', 'file:///etc/passwd'],
+  ['a target on another host', '[Login to Kite](https://evil.example/authorize?session_id=x)', 'https://evil.example/authorize?session_id=x'],
+])('extractLoginLink returns %s of the markdown link as written, so that checkLoginLink refuses it', (_kind, text, link) => {
+  expect(extractLoginLink(text)).toBe(link);
+  expect(checkLoginLink(link, HOSTED).ok).toBe(false);
 });
 
 test.each([
   ['an already-logged-in answer', 'You are already logged in as Ravi Kumar'],
   ['an error text', 'Failed to generate Kite login URL'],
-  ['a link to another Kite page', 'See https://kite.zerodha.com/dashboard?x=1 for details'],
+  ['a link without its scheme', 'Open mcp.kite.trade/authorize?session_id=abc to log in'],
+  ['a bare javascript: link', 'Open javascript:alert(1) to log in'],
   ['an empty text', ''],
 ])('extractLoginLink returns undefined for %s', (_kind, text) => {
   expect(extractLoginLink(text)).toBeUndefined();
@@ -218,4 +259,10 @@ test.each([
   ['a warning line far too long to be the warning', `WARNING: ${'x'.repeat(1000)}`],
 ])('extractLoginWarning returns undefined for %s', (_kind, text) => {
   expect(extractLoginWarning(text)).toBeUndefined();
+});
+
+test('extractLoginLink reads the text as a terminal shows it: a link hidden in an escape sequence is not found', () => {
+  const hidden = '\u001b]8;;https://evil.example/authorize?session_id=x\u0007Log in\u001b]8;;\u0007';
+  expect(extractLoginLink(`${hidden} at ${HOSTED_LINK}`)).toBe(HOSTED_LINK);
+  expect(extractLoginLink(hidden)).toBeUndefined();
 });

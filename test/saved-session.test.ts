@@ -56,7 +56,7 @@ test('two --ask runs over /mcp need one browser login between them', async () =>
   expect(count(kite, isInitialize)).toBe(1);
   expect(count(kite, isLoginCallback)).toBe(1);
   expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
-  expect(second.stderr).not.toContain('/connect/login');
+  expect(second.stderr).not.toContain('/authorize?');
 
   const saved = JSON.parse(await readFile(join(home, 'session.json'), 'utf8')) as Record<string, unknown>;
   expect(saved).toEqual({ url: kite.mcpUrl, sessionId: expect.stringMatching(/^kitemcp-[0-9a-f-]{36}$/), createdAt: expect.any(Number) });

@@ -103,7 +103,7 @@ test('on a terminal the login link comes with a QR code; --no-qr leaves it out',
   repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--no-qr'], await environment());
   await repl.waitFor('›');
   repl.type('Log me in\r');
-  await repl.waitFor('/connect/login?');
+  await repl.waitFor('/authorize?session_id=');
   kite.completeLogin(kite.requests.filter((request) => request.tool === 'login').at(-1)?.sessionId ?? '');
   await repl.waitFor('Second.');
   expect(repl.text()).not.toContain('scan it with your phone');
@@ -118,7 +118,7 @@ test('piped --ask output has no colour, spinner or QR code, and keeps the Markdo
 
   const login = await runCli(['--ask', 'Log me in', '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser'], { env });
   expect(login.code).toBe(3);
-  expect(login.stderr).toContain('/connect/login?');
+  expect(login.stderr).toContain('/authorize?session_id=');
   expect(login.stderr).not.toMatch(/[▀▄█]/);
   expect(login.stderr).not.toContain('\u001b');
 

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
+import { signedSessionIdIn } from './support/fake-kite/login-pages.js';
 import { TOOL_CATALOG } from './support/fake-kite/mock-data.js';
 import { startReplInPty, type PtySession } from './support/pty-session.js';
 import { BROWSER_FOLLOW, browserLaunches, runCli } from './support/run-cli.js';
@@ -43,7 +44,7 @@ interface Secrets {
 /** The id Kite bound the login to, and the HMAC of the signed login link, as the fake and the browser saw them. */
 async function secretsOf(fake: FakeKite, browserLog: string): Promise<Secrets> {
   const [[link = ''] = []] = await browserLaunches(browserLog, 1);
-  const signed = new URL(link).searchParams.get('redirect_params')?.replace(/^session_id=/, '') ?? '';
+  const signed = signedSessionIdIn(link);
   const signature = signed.slice(signed.lastIndexOf('.') + 1).replace(/=+$/, '');
   const sessionIds = [...new Set(fake.requests.flatMap((request) => (request.sessionId === undefined ? [] : [request.sessionId])))];
   expect(sessionIds).toHaveLength(1);
@@ -128,24 +129,27 @@ test('the REPL with a browser login shows no secret but the link, and keeps it f
   await expectHomeClean(home, secrets, secrets.values[1] ?? '');
 });
 
-test('a login text with a link kite-chat does not recognise reaches the model without that link', async () => {
-  const signed = 'session_id%3Dkitemcp-5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f%7C1767225600.c2lnbmF0dXJlLW9mLXRoZS1saW5r';
+test('a login text with a link kite-chat cannot read reaches the user with what to do, and the model without that link', async () => {
+  const signed = 'session_id=kitemcp-5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f%7C1767225600.c2lnbmF0dXJlLW9mLXRoZS1saW5r';
   server = await startTinyMcpServer({
     tools: TOOL_CATALOG,
-    // A login page at a path kite-chat does not know: it cannot show it as a login link, so it must not leak it either.
+    // A link without its scheme: nothing kite-chat can take for a link to open, so it must not leak it either.
     answer: ({ name }) => (name === 'login'
-      ? textResult(`Open https://kite.zerodha.com/connect/authorize?api_key=kitemcp&redirect_params=${signed} to log in.`)
+      ? textResult(`Open mcp.kite.trade/authorize?${signed} to log in.`)
       : textResult('Please log in first using the login tool', true)),
   });
   model = await startScriptedOpenAI([{ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'No login link came back.' }]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+  const { env, browserLog } = await safetyEnvironment({ baseURL: model.baseURL });
 
   const run = await runCli(['--ask', 'Log me in', '--url', server.mcpUrl], { env });
 
   expect(run.code).toBe(0);
+  expect(run.stderr).toContain(`Open mcp.kite.trade/authorize?${signed} to log in.`);
+  expect(run.stderr).toContain(`No login link could be read from the answer of ${server.origin} above: open the MCP server's page`);
+  expect(await browserLaunches(browserLog)).toEqual([]);
   const [told] = toolMessages(completions(model.requests)[1]);
-  expect(told?.content).toBe('[tool error] The login tool returned no login link: Open [link removed] to log in.');
-  for (const request of model.requests) expect(request.rawBody).not.toMatch(/c2lnbmF0dXJl|kitemcp-5f0c/);
+  expect(told?.content).toMatch(/^\[tool error\] No login link could be read from the login tool's answer; .* without its links: Open \[link removed\] to log in\.$/);
+  for (const request of model.requests) expect(request.rawBody).not.toMatch(/c2lnbmF0dXJl|kitemcp-5f0c|mcp\.kite\.trade/);
 });
 
 // Issue 14: a key of any shape (not sk-…, not 32+ plain characters) is masked as itself wherever output is made.

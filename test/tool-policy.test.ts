@@ -10,9 +10,10 @@ import {
   refusalText,
   type RefusalReason,
 } from '../src/tool-policy.js';
+import { KITE_FIXTURES } from './support/kite-fixtures.js';
 
 type KiteTool = { name: string; annotations: Record<string, unknown>; writes: boolean };
-const KITE_TOOLS_URL = new URL('../../shared/kite/tools.json', import.meta.url);
+const KITE_TOOLS_URL = new URL('tools.json', KITE_FIXTURES);
 const KITE_TOOLS = JSON.parse(readFileSync(KITE_TOOLS_URL, 'utf8')) as KiteTool[];
 const KITE_NAMES = KITE_TOOLS.map((tool) => tool.name);
 /** SERVER.md §6: the next server's seven mode tools, without annotations. */

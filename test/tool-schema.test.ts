@@ -4,8 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect } from 'vitest';
 import { parseToolArguments, toOpenAITools, toolResultText, type McpToolLike, type ToolEntry } from '../src/tool-schema.js';
+import { KITE_FIXTURES } from './support/kite-fixtures.js';
 
-const KITE_TOOLS_URL = new URL('../../shared/kite/tools.json', import.meta.url);
+const KITE_TOOLS_URL = new URL('tools.json', KITE_FIXTURES);
 const GOLDEN_URL = new URL('./fixtures/openai-tools.golden.json', import.meta.url);
 
 function kiteTools(): McpToolLike[] {

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // A test BROWSER (run as `BROWSER <url>`, no shell): records its arguments as one JSON line in $FAKE_BROWSER_LOG,
-// then, unless $FAKE_BROWSER_NO_FOLLOW is set, does what a user clicking "Log in" on the fake Kite login page does:
-// fetches the page, reads the form's action and hidden inputs, and GETs the callback. Always exits 0, as a browser
-// launcher does; a failed follow is reported on stderr only. Plain JavaScript so it runs without a build step.
+// then, unless $FAKE_BROWSER_NO_FOLLOW is set, does what a user does with either form of Kite's login link: on the
+// hosted server's interstitial it follows "Continue to Kite login"; on the (fake) Kite login page it clicks "Log in",
+// that is, reads the form's action and hidden inputs and GETs the callback. Always exits 0, as a browser launcher
+// does; a failed follow is reported on stderr only. Plain JavaScript so it runs without a build step.
 import { appendFileSync } from 'node:fs';
+
+/** Pages walked before the login form must have appeared: the hosted interstitial, then Kite's login page. */
+const MAX_PAGES = 3;
 
 const args = process.argv.slice(2);
 if (process.env.FAKE_BROWSER_LOG) appendFileSync(process.env.FAKE_BROWSER_LOG, `${JSON.stringify(args)}\n`);
@@ -17,12 +21,22 @@ if (!process.env.FAKE_BROWSER_NO_FOLLOW && args[0] !== undefined) {
 }
 
 async function followLogin(url) {
-  const page = await fetch(url);
-  if (!page.ok) throw new Error(`login page answered ${page.status}`);
-  const html = await page.text();
-  const form = /<form\b[^>]*>/i.exec(html);
-  if (form === null) throw new Error('no form on the login page');
-  const action = new URL(attribute(form[0], 'action') ?? '', page.url);
+  let next = url;
+  for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+    const page = await fetch(next);
+    if (!page.ok) throw new Error(`login page answered ${page.status}`);
+    const html = await page.text();
+    const form = /<form\b[^>]*>/i.exec(html);
+    if (form !== null) return submitLogin(form[0], html, page.url);
+    const onward = /<a\b[^>]*>\s*Continue to Kite\b[^<]*<\/a>/i.exec(html);
+    if (onward === null) throw new Error('no login form and no "Continue to Kite login" link on the page');
+    next = new URL(attribute(onward[0], 'href') ?? '', page.url);
+  }
+  throw new Error(`no login form within ${MAX_PAGES} pages`);
+}
+
+async function submitLogin(form, html, pageUrl) {
+  const action = new URL(attribute(form, 'action') ?? '', pageUrl);
   for (const input of html.match(/<input\b[^>]*>/gi) ?? []) {
     const name = attribute(input, 'name');
     if (attribute(input, 'type')?.toLowerCase() === 'hidden' && name !== undefined) {

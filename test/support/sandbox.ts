@@ -1,7 +1,8 @@
 /**
- * `npm run sandbox [-- --port 8765] [-- --auto-login]`: the fake Kite MCP server for trying kite-chat by hand. Prints
- * the KITE_MCP_URL of both transports and a ready-to-paste chat command, and stops on Ctrl-C. The login link it
- * hands out opens the fake's own login page; its "Log in" button completes the login.
+ * `npm run sandbox [-- --port 8765] [-- --auto-login]`: the fake Kite MCP server for trying kite-chat by hand, with the
+ * data of test/fixtures/kite. Prints the KITE_MCP_URL of both transports and a ready-to-paste chat command, and stops
+ * on Ctrl-C. Its login link has today's hosted form: the fake's own "Continue to Kite" page, then its login page,
+ * whose "Log in" button completes the login.
  */
 import { parseArgs } from 'node:util';
 import { startFakeKite } from './fake-kite/index.js';
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const kite = await startFakeKite({ port, autoLogin: values['auto-login'] === true });
-  process.stdout.write(`Fake Kite MCP server (v0.3.1 behaviour, kite/mocks data) on ${kite.origin}
+  process.stdout.write(`Fake Kite MCP server (the hosted server's behaviour and login pages, test data) on ${kite.origin}
 
   Streamable HTTP   KITE_MCP_URL=${kite.mcpUrl}
   Legacy SSE        KITE_MCP_URL=${kite.sseUrl}

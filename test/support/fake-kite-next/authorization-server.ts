@@ -22,6 +22,8 @@ export interface AuthorizationServerOptions {
   registrationLimit: number;
   /** Advertised instead of `<issuer>/authorize`: a compromised server pointing the browser elsewhere. */
   authorizationEndpoint: string | undefined;
+  /** The clock of code and token expiry and of registration times. */
+  now: () => number;
 }
 
 export interface OAuthCounters {
@@ -98,7 +100,7 @@ export function createAuthorizationServer(issuer: () => string, options: Authori
     clients.set(clientId, redirectUris);
     json(response, 201, {
       client_id: clientId,
-      client_id_issued_at: Math.floor(Date.now() / 1000),
+      client_id_issued_at: Math.floor(options.now() / 1000),
       redirect_uris: redirectUris,
       client_name: typeof body.client_name === 'string' ? body.client_name : '',
       grant_types: options.issueRefreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
@@ -144,7 +146,7 @@ export function createAuthorizationServer(issuer: () => string, options: Authori
     if (grant === undefined || (query.get('request_token') ?? '') === '') return goError(response, 400, 'authorization failed');
     pending.delete(flow);
     const code = randomBytes(32).toString('hex');
-    codes.set(code, { ...grant, expiresAt: Date.now() + CODE_TTL_MS });
+    codes.set(code, { ...grant, expiresAt: options.now() + CODE_TTL_MS });
     const target = new URL(grant.redirectUri); // BuildRedirectWithCode
     target.searchParams.set('code', code);
     if (grant.state !== '') target.searchParams.set('state', grant.state);
@@ -170,7 +172,7 @@ export function createAuthorizationServer(issuer: () => string, options: Authori
     if (grantType !== 'authorization_code' || code === '' || verifier === '') return invalidRequest();
     const grant = codes.get(code);
     codes.delete(code); // one-time use, even when the exchange fails
-    if (grant === undefined || grant.expiresAt < Date.now()) return invalidGrant();
+    if (grant === undefined || grant.expiresAt < options.now()) return invalidGrant();
     if (grant.clientId !== form.get('client_id') || grant.redirectUri !== form.get('redirect_uri')) return invalidGrant();
     if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge) return invalidGrant();
     json(response, 200, issueTokens(grant.clientId));
@@ -178,7 +180,7 @@ export function createAuthorizationServer(issuer: () => string, options: Authori
 
   function issueTokens(clientId: string): Record<string, unknown> {
     const accessToken = randomBytes(32).toString('hex');
-    accessTokens.set(accessToken, { expiresAt: Date.now() + options.tokenTtlSeconds * 1000 });
+    accessTokens.set(accessToken, { expiresAt: options.now() + options.tokenTtlSeconds * 1000 });
     const reply: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: options.tokenTtlSeconds, scope: 'default' };
     if (options.issueRefreshTokens) {
       const refreshToken = randomBytes(32).toString('hex');
@@ -213,12 +215,12 @@ export function createAuthorizationServer(issuer: () => string, options: Authori
       const value = header.slice('Bearer '.length).trim();
       const entry = accessTokens.get(value);
       if (entry === undefined) return { ok: false, kind: 'invalid', reason: 'invalid token' };
-      if (entry.expiresAt <= Date.now()) return { ok: false, kind: 'expired', reason: 'token expired' };
+      if (entry.expiresAt <= options.now()) return { ok: false, kind: 'expired', reason: 'token expired' };
       return { ok: true, token: value };
     },
     revokeToken: (value) => void accessTokens.delete(value),
     expireTokens() {
-      for (const entry of accessTokens.values()) entry.expiresAt = Date.now() - 1;
+      for (const entry of accessTokens.values()) entry.expiresAt = options.now() - 1;
     },
     revokeTokens() {
       accessTokens.clear();

@@ -26,6 +26,8 @@ export interface FakeKiteNextOptions {
   registrationLimit?: number;
   /** Advertise this authorization endpoint instead of the fake's own (a compromised server, for link checks). */
   authorizationEndpoint?: string;
+  /** The clock of code and token expiry and of the request log; Date.now by default. */
+  now?: () => number;
 }
 
 export interface FakeKiteNextRequest {
@@ -60,6 +62,7 @@ export interface FakeKiteNext {
 
 export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Promise<FakeKiteNext> {
   const requests: FakeKiteNextRequest[] = [];
+  const now = options.now ?? Date.now;
   let origin = '';
   const issuer = () => origin; // OAUTH_ISSUER: the server's own origin
   const oauth: AuthorizationServer = createAuthorizationServer(issuer, {
@@ -67,6 +70,7 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
     issueRefreshTokens: options.refreshTokens === true,
     registrationLimit: options.registrationLimit ?? DEFAULT_REGISTRATION_LIMIT,
     authorizationEndpoint: options.authorizationEndpoint,
+    now,
   });
   const mcp = createMcpEndpoint({ issuer, oauth, runTool: createModeToolRunner() });
   const sockets = new Set<Socket>();
@@ -79,7 +83,7 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
 
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const entry: FakeKiteNextRequest = { time: Date.now(), httpMethod: request.method ?? 'GET', path };
+    const entry: FakeKiteNextRequest = { time: now(), httpMethod: request.method ?? 'GET', path };
     requests.push(entry);
     const settle = () => {
       if (response.headersSent) entry.status = response.statusCode;

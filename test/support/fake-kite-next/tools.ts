@@ -4,16 +4,10 @@
  * fixtures only the mode tools use (holdings summary and compact rows, alerts). Knows nothing of HTTP or OAuth: it
  * gets the call and a way to end the caller's login (`session` logout).
  */
-import { readFileSync } from 'node:fs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { candles, flatPositions, MOCKS, paginate, quoteMap, searchInstruments } from '../fake-kite/mock-data.js';
+import { kiteMock as mock } from '../kite-fixtures.js';
 import { MODES } from './tool-catalog.js';
-
-const SHARED_MOCKS = new URL('../../../../shared/kite/mocks/', import.meta.url);
-
-function mock<T>(name: string): T {
-  return (JSON.parse(readFileSync(new URL(`${name}.json`, SHARED_MOCKS), 'utf8')) as { data: T }).data;
-}
 
 const EXTRA = {
   holdingsSummary: mock<Record<string, unknown>>('holdings_summary'),

@@ -1,14 +1,14 @@
 /**
- * A faithful fake of Zerodha's hosted Kite MCP server (v0.3.1, kite/SERVER.md) on 127.0.0.1: Streamable HTTP at
- * /mcp, legacy SSE at /sse + /message, the login page and callback, the 22 tools of kite/tools.json answering with
- * kite/mocks data. Built on the MCP SDK's own server classes behind a node:http layer that reproduces the Go
+ * A faithful fake of Zerodha's hosted Kite MCP server (v0.3.1 as served today, kite/SERVER.md) on 127.0.0.1:
+ * Streamable HTTP at /mcp, legacy SSE at /sse + /message, the login pages (the hosted `/authorize` interstitial, a
+ * stand-in for Kite's login page) and the callback, the 22 tools of kite/tools.json answering with kite/mocks data. Built on the MCP SDK's own server classes behind a node:http layer that reproduces the Go
  * server's HTTP quirks. Tests get a request log, fault switches and login hooks; `npm run sandbox` runs it by hand.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createFaults, createHangRelease, type FakeKiteFaults } from './faults.js';
 import { goError, type RequestFacts } from './http-replies.js';
-import { callback, loginLink, loginPage, statusPage } from './login-pages.js';
+import { authorizePage, callback, loginLink, loginPage, statusPage, type LoginForm } from './login-pages.js';
 import { MOCKS } from './mock-data.js';
 import { createSessionRegistry, createSessionSigner, DEFAULT_SESSION_LIFETIME_MS } from './sessions.js';
 import { createSseEndpoint, DEFAULT_PING_INTERVAL_MS } from './sse.js';
@@ -16,6 +16,7 @@ import { createStreamableHttpEndpoint } from './streamable-http.js';
 import { createToolRunner } from './tools.js';
 
 export type { FakeKiteFaults } from './faults.js';
+export type { LoginForm } from './login-pages.js';
 
 /** The paths the MCP faults (`httpStatus`) apply to; the login pages keep working. */
 const MCP_PATHS = new Set(['/mcp', '/sse', '/message']);
@@ -31,6 +32,16 @@ export interface FakeKiteOptions {
   ltp?: Record<string, number>;
   /** Every new MCP session starts logged in, as if the browser login had already happened. */
   autoLogin?: boolean;
+  /**
+   * The `login` tool's link: `hosted` (the default, as mcp.kite.trade serves it today) is `<origin>/authorize?…`, an
+   * interstitial that links on to `/connect/login`; `direct` is v0.3.1's `<origin>/connect/login?…` link.
+   */
+  loginForm?: LoginForm;
+  /**
+   * The clock of everything time-dependent: link signatures and their 35-minute validity, session lifetimes, the
+   * request log. Date.now by default; tests that compare links or expire things pass their own.
+   */
+  now?: () => number;
 }
 
 export interface FakeKiteRequest {
@@ -55,7 +66,7 @@ export interface FakeKite {
   readonly requests: FakeKiteRequest[];
   /** Mutable switches, read on every request. */
   readonly faults: FakeKiteFaults;
-  /** The signed link the login tool would give for this session. */
+  /** The signed link the login tool would give for this session now, in the fake's `loginForm`. */
   loginLinkFor(sessionId: string): string;
   /** What the browser callback does, for tests that skip the page; throws if the session is not live. */
   completeLogin(sessionId: string): void;
@@ -73,14 +84,16 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
   const requests: FakeKiteRequest[] = [];
   const faults = createFaults();
   const hangs = createHangRelease();
-  const registry = createSessionRegistry({ lifetimeMs: options.sessionLifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS, autoLogin: options.autoLogin === true });
-  const signer = createSessionSigner();
+  const now = options.now ?? Date.now;
+  const registry = createSessionRegistry({ lifetimeMs: options.sessionLifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS, autoLogin: options.autoLogin === true, now });
+  const signer = createSessionSigner({ now });
   let origin = '';
-  const loginLinkFor = (sessionId: string) => loginLink(origin, signer.sign(sessionId));
+  const loginForm = options.loginForm ?? 'hosted';
+  const loginLinkFor = (sessionId: string) => loginLink(loginForm, origin, signer.sign(sessionId));
   const runTool = createToolRunner({ registry, faults, hangs, ltp: options.ltp ?? {}, loginLinkFor });
   const streamable = createStreamableHttpEndpoint({ registry, runTool, faults });
   const sse = createSseEndpoint({ registry, runTool, faults, pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS });
-  const pages = { registry, signer, userName: MOCKS.profile.user_name, userId: String(MOCKS.profile['user_id']) };
+  const pages = { registry, signer, origin: () => origin, userName: MOCKS.profile.user_name, userId: String(MOCKS.profile['user_id']) };
   const sockets = new Set<Socket>();
 
   async function route(request: IncomingMessage, response: ServerResponse, entry: FakeKiteRequest): Promise<void> {
@@ -92,6 +105,7 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
       case '/mcp': return streamable.handle(request, response, annotate);
       case '/sse': return sse.stream(request, response, annotate);
       case '/message': return sse.message(request, response, annotate);
+      case '/authorize': return authorizePage(request, response, pages);
       case '/connect/login': return loginPage(request, response, pages);
       case '/callback': return callback(request, response, pages);
       case '/': return statusPage(response);
@@ -101,7 +115,7 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
 
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const entry: FakeKiteRequest = { time: Date.now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path };
+    const entry: FakeKiteRequest = { time: now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path };
     requests.push(entry);
     const settle = () => {
       if (response.headersSent) entry.status = response.statusCode;

@@ -1,11 +1,10 @@
 /**
- * What the fake serves, read once from the shared folder beside the repository: the tool catalog (kite/tools.json
- * minus our private `writes` key) and Zerodha's API fixtures (kite/mocks, their `data` part), plus the pure shaping
- * the Go server does on top of them: pagination, candles as objects, instrument rows, quote maps, a large portfolio.
+ * What the fake serves, read once from the repository's copy of the Kite fixtures (test/fixtures/kite, see
+ * kite-fixtures.ts): the tool catalog (tools.json minus our private `writes` key) and Zerodha's API fixtures (mocks/,
+ * their `data` part), plus the pure shaping the Go server does on top of them: pagination, candles as objects,
+ * instrument rows, quote maps, a large portfolio.
  */
-import { readFileSync } from 'node:fs';
-
-const SHARED_KITE = new URL('../../../../shared/kite/', import.meta.url);
+import { kiteMock, readKiteFixture } from '../kite-fixtures.js';
 
 export interface CatalogTool {
   name: string;
@@ -16,16 +15,10 @@ export interface CatalogTool {
 
 type Json = Record<string, unknown>;
 
-function readShared(path: string): string {
-  return readFileSync(new URL(path, SHARED_KITE), 'utf8');
-}
-
-function mock<T>(name: string): T {
-  return (JSON.parse(readShared(`mocks/${name}.json`)) as { data: T }).data;
-}
+const mock = kiteMock;
 
 /** tools.json exactly as the server lists it: sorted by name, our `writes` annotation removed. */
-export const TOOL_CATALOG: CatalogTool[] = (JSON.parse(readShared('tools.json')) as (CatalogTool & { writes?: boolean })[])
+export const TOOL_CATALOG: CatalogTool[] = (JSON.parse(readKiteFixture('tools.json')) as (CatalogTool & { writes?: boolean })[])
   .map(({ writes: _writes, ...tool }) => tool)
   .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
 
@@ -57,7 +50,7 @@ export const MOCKS = {
  * kc/instruments Instrument rows from the NSE dump. The CSV has no isin, series or circuit limits, so those are
  * empty or zero; the field order follows SERVER.md §3 (the fields it elides are our reading of the struct).
  */
-export const INSTRUMENTS: Json[] = parseInstruments(readShared('mocks/instruments_nse.csv'));
+export const INSTRUMENTS: Json[] = parseInstruments(readKiteFixture('mocks/instruments_nse.csv'));
 
 function parseInstruments(csv: string): Json[] {
   const [header = '', ...rows] = csv.trim().split(/\r?\n/);
