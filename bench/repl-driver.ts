@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { BIN } from './loopback.js';
 
-/** The REPL's prompt ends with this (repl.ts promptText), written to stderr before every question. */
+/** The REPL's prompt ends with this (commands/repl.ts promptText), written to stderr before every question. */
 const PROMPT_MARK = '› ';
 /** A turn against the loopback fakes takes milliseconds; this long means the REPL is stuck. */
 const TURN_TIMEOUT_MS = 20_000;

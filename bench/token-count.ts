@@ -1,12 +1,12 @@
 /**
  * Prompt tokens of one recorded Chat Completions request, counted with gpt-tokenizer's o200k_base (the GPT-4o / GPT-5
- * family's encoding) in two ways. `rendered` is what the model reads (src/token-estimate.ts: per-message overhead,
+ * family's encoding) in two ways. `rendered` is what the model reads (src/model/token-estimate.ts: per-message overhead,
  * role, text, tool calls, and the tool definitions rendered as OpenAI renders them for the model, calibrated against
  * the API's usage figures). `json` is the request's messages and tools as JSON text, an upper bound. Pure.
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { formatFunctionDefinitions } from 'gpt-tokenizer/functionCalling';
-import { countPromptTokens as renderedTokens, toolDefinitionTokens as definitionTokens, type Tokenizer } from '../src/token-estimate.js';
+import { countPromptTokens as renderedTokens, toolDefinitionTokens as definitionTokens, type Tokenizer } from '../src/model/token-estimate.js';
 import type { RecordedBody } from '../test/support/scripted-openai.js';
 
 const TOKENIZER: Tokenizer = { countTokens, formatFunctionDefinitions: (functions) => formatFunctionDefinitions(functions) };

@@ -1,5 +1,5 @@
 /**
- * In-process harness for the tool benchmarks: kite-chat's own pieces wired as runtime.ts and repl.ts wire them (a
+ * In-process harness for the tool benchmarks: kite-chat's own pieces wired as session.ts and commands/repl.ts wire them (a
  * real MCP connection to the fake over /mcp, the tool executor with its audit line, the event renderer, runTurn)
  * with two stopwatches around them: a fetch wrapper that times every MCP POST on the wire (the server's time, the
  * loopback hop included) and a session wrapper that times each SDK call. The model is an in-process script that
@@ -7,18 +7,18 @@
  */
 import { Writable } from 'node:stream';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { runTurn } from '../src/agent.js';
-import { openMcpConnection, type McpConnection } from '../src/mcp-connection.js';
-import { connectMcp, type McpSession } from '../src/mcp-session.js';
-import type { Complete, ModelToolCall } from '../src/openai-model.js';
+import { runTurn } from '../src/agent/loop.js';
+import { openMcpConnection, type McpConnection } from '../src/mcp/connection.js';
+import { connectMcp, type McpSession } from '../src/mcp/session.js';
+import type { Complete, ModelToolCall } from '../src/model/openai-model.js';
 import { createRedactor } from '../src/redact.js';
-import { AUDIT_LOG_FILE } from '../src/runtime.js';
+import { AUDIT_LOG_FILE } from '../src/session.js';
 import { createStore } from '../src/store.js';
-import { createToolExecutor } from '../src/tool-executor.js';
-import { classifyTool, detectCatalog, offeredTools } from '../src/tool-policy.js';
-import { toOpenAITools } from '../src/tool-schema.js';
-import { createEventRenderer, createLoginScreen } from '../src/turn-view.js';
-import { createTerminalUi } from '../src/ui.js';
+import { createToolExecutor } from '../src/tools/executor.js';
+import { classifyTool, detectCatalog, offeredTools } from '../src/tools/policy.js';
+import { toOpenAITools } from '../src/tools/schema.js';
+import { createEventRenderer, createLoginScreen } from '../src/terminal/turn-view.js';
+import { createTerminalUi } from '../src/terminal/ui.js';
 import type { FakeKite } from '../test/support/fake-kite/index.js';
 
 /** Statuses whose Response may not carry a body. */
@@ -35,7 +35,7 @@ export interface RoundTiming {
   totalMs: number;
   /** Summed time of the MCP POSTs made in the round, request sent to body fully read: the server's share. */
   wireMs: number;
-  /** Summed time inside McpSession.callTool: the SDK client and mcp-session.ts around the wire time. */
+  /** Summed time inside McpSession.callTool: the SDK client and mcp/session.ts around the wire time. */
   sessionMs: number;
   calls: string[];
 }

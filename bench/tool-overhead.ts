@@ -50,7 +50,7 @@ export async function measureToolOverhead(progress: (line: string) => void): Pro
       `${measured.length} calls: median ${round(median(overhead), 3)} ms, p90 ${round(percentile(overhead, 90), 3)}, max ${round(Math.max(...overhead), 3)}; ` +
         `server (POST on the wire) median ${round(median(measured.map((timing) => timing.wireMs)), 3)} ms`,
       `of the median: agent loop + executor + compaction + rendering ${round(median(outsideSession), 3)} ms, ` +
-        `MCP SDK client + mcp-session.ts ${round(median(sdk), 3)} ms`,
+        `MCP SDK client + mcp/session.ts ${round(median(sdk), 3)} ms`,
       `per tool (median ms): ${perTool.join(', ')}`,
     ],
   };

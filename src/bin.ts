@@ -2,12 +2,12 @@
 /**
  * The `kite-chat` executable: hands the process's arguments, environment and streams to main() and sets the exit
  * code. The only file that touches the real process; main() never calls process.exit, so cleanup always runs. A
- * SIGTERM or SIGHUP gives the terminal back as it was (terminal-restore.ts), then ends the process by that signal,
+ * SIGTERM or SIGHUP gives the terminal back as it was (terminal/restore.ts), then ends the process by that signal,
  * as whoever sent it expects.
  */
 import { homedir } from 'node:os';
 import { main } from './cli.js';
-import { restoreTerminal } from './terminal-restore.js';
+import { restoreTerminal } from './terminal/restore.js';
 
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {

@@ -1,27 +1,27 @@
 /**
  * The composition root: command line → KITE_CHAT_HOME checked → `.env` files → Config → the run (REPL, --ask, login,
  * logout, tools, doctor, trust) → an exit code. The only place that builds the OpenAI client, the MCP connection and
- * the terminal UI (but for `doctor`, which builds its own to check them: doctor.ts). Expected failures print one line
+ * the terminal UI (but for `doctor`, which builds its own to check them: commands/doctor/doctor.ts). Expected failures print one line
  * (CliError); anything else is a bug and says how to get details (NODE_DEBUG=kite-chat). `--ask --json` failures also
- * print their JSON object (ask-json-error.ts).
+ * print their JSON object (commands/ask-json-error.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { askErrorJson, LOGIN_LINK_ON_STDERR } from './ask-json-error.js';
+import { askErrorJson, LOGIN_LINK_ON_STDERR } from './commands/ask-json-error.js';
 import {
   MissingApiKeyError, parseCommandLine, resolveHome, resolveRunInvocation, USAGE, wantsJsonAnswer, type CommandLine, type Config,
-} from './config.js';
-import { loadDotenvFiles } from './dotenv-files.js';
-import { describeDotenvUse, selectDotenvValues } from './dotenv-policy.js';
+} from './config/resolve.js';
+import { loadDotenvFiles } from './config/dotenv-files.js';
+import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js';
 import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
-import type { LocalModelServer } from './local-model-probe.js';
-import type { Complete } from './openai-model.js';
-import { createOpener } from './opener.js';
+import type { LocalModelServer } from './model/local-model-probe.js';
+import type { Complete } from './model/openai-model.js';
+import { createOpener } from './login/opener.js';
 import { createSecretMask } from './redact.js';
 import { checkHome, createStore } from './store.js';
-import { sanitizeForTerminal } from './terminal-text.js';
-import { createTerminalUi, type Ui } from './ui.js';
+import { sanitizeForTerminal } from './terminal/text.js';
+import { createTerminalUi, type Ui } from './terminal/ui.js';
 
 const debug = debuglog('kite-chat');
 
@@ -30,7 +30,7 @@ const debug = debuglog('kite-chat');
  * --help, --version and configuration errors load no SDK at all), and the model adapter (the `openai` package,
  * ~0.1 s to load) loads while the MCP connection opens instead of before it.
  */
-type ModelModule = typeof import('./openai-model.js');
+type ModelModule = typeof import('./model/openai-model.js');
 
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
@@ -74,7 +74,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const interrupt = new AbortController();
   const fail = (error: unknown) => reportFailure(error, { ui, config, jsonFailure }, interrupt.signal);
   if (config.command === 'trust') { // it says itself what the file sets and what the approval lets through
-    const { runTrust } = await import('./trust-command.js');
+    const { runTrust } = await import('./commands/trust.js');
     return runTrust({ cwd: io.cwd, store: createStore(config.home), line, homeDir: io.homeDir, stdout: io.stdout }).catch(fail);
   }
   for (const notice of [...dotenvNotices, ...config.notices]) ui.warn(notice);
@@ -115,7 +115,7 @@ async function loadSetup(
   try {
     const invocation = resolveRunInvocation(line, { env, dotenv: selection.values, homeDir: io.homeDir });
     if (invocation.kind === 'doctor-config-error') {
-      const { runDoctorWithoutConfig } = await import('./doctor.js');
+      const { runDoctorWithoutConfig } = await import('./commands/doctor/doctor.js');
       return runDoctorWithoutConfig(invocation.error, { stdout: io.stdout, json: invocation.json });
     }
     if (invocation.kind !== 'run') throw new Error(`unexpected invocation ${invocation.kind}`);
@@ -143,28 +143,28 @@ async function reportConfigError(
 
 /**
  * A configuration error's lines. Without a key or a base URL, the usual ports on 127.0.0.1 are asked for a model list
- * first (local-model-probe.ts): a server found there is named with the exact settings to use it.
+ * first (model/local-model-probe.ts): a server found there is named with the exact settings to use it.
  */
 async function configErrorLines(error: ConfigError, io: CliIo): Promise<string[]> {
   if (!(error instanceof MissingApiKeyError) || !error.noBaseUrl) return [error.message];
-  const { findLocalModelServer, localServerSuggestion } = await import('./local-model-probe.js');
+  const { findLocalModelServer, localServerSuggestion } = await import('./model/local-model-probe.js');
   const found = await findLocalModelServer(io.localModelServers);
   return found === undefined ? [error.message] : localServerSuggestion(found);
 }
 
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
   if (config.command === 'doctor') {
-    const { runDoctor } = await import('./doctor.js'); // its own connections: no saved state is written, no login
+    const { runDoctor } = await import('./commands/doctor/doctor.js'); // its own connections: no saved state is written, no login
     return await abortable(runDoctor(config, { stdout: io.stdout, ui, localModelServers: io.localModelServers }), interrupt);
   }
   const openLink = createOpener({ browser: config.browser, platform: io.platform });
-  const { createRuntime } = await import('./runtime.js'); // the MCP SDK: the connection needs it first
-  const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./openai-model.js') : undefined;
+  const { createRuntime } = await import('./session.js'); // the MCP SDK: the connection needs it first
+  const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./model/openai-model.js') : undefined;
   loadingModel?.catch(() => {}); // awaited below; if the connection fails first, that is the error to report
   const runtime = await abortable(createRuntime({ config, ui, openLink, interrupt }), interrupt);
   try {
     if (config.command === 'ask') {
-      const [{ runAsk }, modelModule] = await Promise.all([import('./ask.js'), loadingModel ?? import('./openai-model.js')]);
+      const [{ runAsk }, modelModule] = await Promise.all([import('./commands/ask.js'), loadingModel ?? import('./model/openai-model.js')]);
       const { complete, model } = createModel(config, modelModule, ui);
       return await runAsk(config.question ?? '', {
         runtime,
@@ -176,11 +176,11 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
       });
     }
     if (config.command === 'chat') {
-      const [{ runRepl }, modelModule] = await Promise.all([import('./repl.js'), loadingModel ?? import('./openai-model.js')]);
+      const [{ runRepl }, modelModule] = await Promise.all([import('./commands/repl.js'), loadingModel ?? import('./model/openai-model.js')]);
       return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule, ui) });
     }
     if (config.command === 'trust') throw new Error('kite-chat trust runs without a connection'); // main() ran it
-    const { runCommand } = await import('./commands.js');
+    const { runCommand } = await import('./commands/subcommands.js');
     return await runCommand(config.command, { runtime, ui, interrupt });
   } finally {
     await runtime.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));

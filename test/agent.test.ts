@@ -2,9 +2,9 @@
 // tools receive, which events fire, and how a turn ends (answer, round limit, repeated call, abort).
 import { test, expect } from 'vitest';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { runTurn, type AgentEvent, type TurnInput } from '../src/agent.js';
+import { runTurn, type AgentEvent, type TurnInput } from '../src/agent/loop.js';
 import { ModelApiError } from '../src/errors.js';
-import { parseToolArguments, type ToolEntry } from '../src/tool-schema.js';
+import { parseToolArguments, type ToolEntry } from '../src/tools/schema.js';
 import { createLatch, deferred, recordingCallTool, scriptedComplete, toolCall } from './support/scripted-complete.js';
 
 function toolEntry(name: string, properties: Record<string, unknown> = {}, serverName = name): ToolEntry {

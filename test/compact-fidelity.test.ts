@@ -1,10 +1,10 @@
 // Proves that compaction loses no fact: every Kite mock's `data` (what the server sends) is compacted, read back with
-// a parser written here from the table format's rules alone (not from compact-result.ts), and compared leaf by leaf
+// a parser written here from the table format's rules alone (not from tools/compact-result.ts), and compared leaf by leaf
 // with the original. Also checks row counts and order, the "omitted" line's claim, and the size saved on holdings.
 import { test, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from '../src/compact-result.js';
-import { roundFloatNoise } from '../src/float-noise.js';
+import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from '../src/tools/compact-result.js';
+import { roundFloatNoise } from '../src/tools/float-noise.js';
 import { KITE_MOCKS } from './support/kite-fixtures.js';
 
 const MOCKS = KITE_MOCKS;

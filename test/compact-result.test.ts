@@ -1,9 +1,9 @@
-// Unit tests for compact-result.ts, result-budget.ts and float-noise.ts: one rule each. Whole-fixture fidelity (every
+// Unit tests for tools/compact-result.ts, tools/result-budget.ts and tools/float-noise.ts: one rule each. Whole-fixture fidelity (every
 // value of every Kite mock read back from the table) is in compact-fidelity.test.ts.
 import { test, expect } from 'vitest';
-import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from '../src/compact-result.js';
-import { formatNumber, hasUnrepresentableNumber, roundFloatNoise } from '../src/float-noise.js';
-import { capTableLines, capText } from '../src/result-budget.js';
+import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from '../src/tools/compact-result.js';
+import { formatNumber, hasUnrepresentableNumber, roundFloatNoise } from '../src/tools/float-noise.js';
+import { capTableLines, capText } from '../src/tools/result-budget.js';
 
 const ROOMY = { maxChars: 1_000_000 };
 

@@ -3,9 +3,9 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_LOGIN_TIMEOUT_SECONDS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MAX_ROUNDS, DEFAULT_MCP_URL, DEFAULT_MODEL, resolveInvocation, wantsJsonAnswer,
   type Config,
-} from '../src/config.js';
+} from '../src/config/resolve.js';
 import { ConfigError } from '../src/errors.js';
-import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../src/order-preview.js';
+import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../src/trading/order-preview.js';
 
 const KEY = { OPENAI_API_KEY: 'sk-test-key' };
 

@@ -1,11 +1,11 @@
-// Exact decimals (src/decimal.ts) and the JSON reader that feeds them (src/exact-json.ts): digits in, digits out,
+// Exact decimals (src/portfolio/decimal.ts) and the JSON reader that feeds them (src/portfolio/exact-json.ts): digits in, digits out,
 // no binary float anywhere, rounding half away from zero only where asked.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
   add, compareRatios, decimalText, divideRounded, multiply, parseDecimal, percentOf, roundTo, subtract, sumOf, type Decimal,
-} from '../src/decimal.js';
-import { isDecimal, isExactObject, parseExactJson, type ExactJson } from '../src/exact-json.js';
+} from '../src/portfolio/decimal.js';
+import { isDecimal, isExactObject, parseExactJson, type ExactJson } from '../src/portfolio/exact-json.js';
 import { KITE_MOCKS } from './support/kite-fixtures.js';
 
 const MOCKS = KITE_MOCKS;

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { cutWithEllipsis, displayWidth, truncateToWidth } from '../src/display-width.js';
+import { cutWithEllipsis, displayWidth, truncateToWidth } from '../src/terminal/display-width.js';
 
 test.each([
   ['empty text', '', 0],

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { TOOLS_FILE } from '../src/tool-drift.js';
+import { TOOLS_FILE } from '../src/tools/drift.js';
 import { closedOrigin } from './support/faults-harness.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { TOOL_CATALOG } from './support/fake-kite/mock-data.js';

@@ -1,7 +1,7 @@
 // Which .env values kite-chat uses (CONTRACT.md ".env files", issue 14): never BROWSER or KITE_CHAT_HOME; the home
 // file always; a folder's file for the model URL, the MCP URL and the order cap only once approved as it is now.
 import { expect, test } from 'vitest';
-import { describeDotenvUse, selectDotenvValues, type DotenvFile } from '../src/dotenv-policy.js';
+import { describeDotenvUse, selectDotenvValues, type DotenvFile } from '../src/config/dotenv-policy.js';
 
 const HOME = '/home/trader/.config/kite-chat/.env';
 const FOLDER = '/work/cloned/.env';

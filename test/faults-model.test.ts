@@ -4,8 +4,8 @@
 // slow first token (the status line says it is waiting).
 import { afterEach, expect, test } from 'vitest';
 import { ModelApiError } from '../src/errors.js';
-import { TRIMMED_TOOL_RESULT } from '../src/history-budget.js';
-import { createComplete, createOpenAIClient } from '../src/openai-model.js';
+import { TRIMMED_TOOL_RESULT } from '../src/agent/history-budget.js';
+import { createComplete, createOpenAIClient } from '../src/model/openai-model.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import type { PtySession } from './support/pty-session.js';
 import { runCli } from './support/run-cli.js';

@@ -3,7 +3,7 @@
 // notice that tells the model how to ask for less or for the next page; images, audio and binary resources reach the
 // model as a short placeholder, never as base64.
 import { afterEach, expect, test } from 'vitest';
-import { DEFAULT_RESULT_BUDGET_CHARS } from '../src/compact-result.js';
+import { DEFAULT_RESULT_BUDGET_CHARS } from '../src/tools/compact-result.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { runCli } from './support/run-cli.js';
 import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from './support/scripted-openai.js';

@@ -2,10 +2,10 @@
 // would be interrupted): Ctrl-C while the answer streams, during a tool call, during the login wait, and twice in a
 // row; Ctrl-D; a pasted multi-line question; a 100 KB question. None of it may end in a stack trace or a hang.
 import { afterEach, expect, test } from 'vitest';
-import { MAX_QUESTION_CHARS } from '../src/history-budget.js';
-import { ENABLE_BRACKETED_PASTE } from '../src/paste-input.js';
+import { MAX_QUESTION_CHARS } from '../src/agent/history-budget.js';
+import { ENABLE_BRACKETED_PASTE } from '../src/terminal/paste-input.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
-import { LOGIN_WAIT_QUESTION } from '../src/login.js';
+import { LOGIN_WAIT_QUESTION } from '../src/login/kite-login.js';
 import { cancelledAtPrompt, endsWithPrompt, type PtySession } from './support/pty-session.js';
 import { runCli } from './support/run-cli.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';
@@ -125,7 +125,7 @@ test('a pasted multi-line question is sent as one question, not one turn per lin
   const { session, fakeModel } = await replWith([{ text: 'One answer for the whole paste.' }, { text: 'Unexpected second turn.' }]);
 
   // The REPL asks the terminal to wrap pastes in ESC[200~ … ESC[201~, and the terminal does so from then on.
-  expect(session.output(), 'the REPL does not turn on bracketed paste: is paste-input.ts wired into repl.ts? (TESTING.md)')
+  expect(session.output(), 'the REPL does not turn on bracketed paste: is terminal/paste-input.ts wired into commands/repl.ts? (TESTING.md)')
     .toContain(ENABLE_BRACKETED_PASTE);
   session.type('\u001b[200~Compare these:\rNSE:INFY\rNSE:TCS\u001b[201~\r');
   await session.waitFor('One answer for the whole paste.');

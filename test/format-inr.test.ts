@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { formatRupees, groupIndian } from '../src/format-inr.js';
+import { formatRupees, groupIndian } from '../src/inr.js';
 
 test.each([
   ['0', '0'],

@@ -1,9 +1,9 @@
-// The history budget (src/history-budget.ts): under budget nothing changes; over it the oldest tool results go
+// The history budget (src/agent/history-budget.ts): under budget nothing changes; over it the oldest tool results go
 // first, then the oldest whole turns, never the system prompt or the newest turn, and never a tool message without
 // its assistant message; the question-size limit.
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { expect, test } from 'vitest';
-import { estimateTokens, fitHistory, MAX_QUESTION_CHARS, questionTooLong, TRIMMED_TOOL_RESULT } from '../src/history-budget.js';
+import { estimateTokens, fitHistory, MAX_QUESTION_CHARS, questionTooLong, TRIMMED_TOOL_RESULT } from '../src/agent/history-budget.js';
 
 function turn(index: number, resultChars: number): ChatCompletionMessageParam[] {
   return [

@@ -5,7 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, expect, test } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
-import type { LocalModelServer } from '../src/local-model-probe.js';
+import type { LocalModelServer } from '../src/model/local-model-probe.js';
 import { closedOrigin } from './support/faults-harness.js';
 import { temporaryFolder } from './support/run-cli.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';

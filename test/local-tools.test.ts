@@ -1,10 +1,10 @@
-// The local tools (src/local-tools.ts) with an in-test `read` that answers like the Kite MCP server: the fixtures'
+// The local tools (src/portfolio/tools.ts) with an in-test `read` that answers like the Kite MCP server: the fixtures'
 // data as JSON text, the login-first text, a generic failure, or a thrown transport error. Checks which server tools
 // they read and how, what a failed part does to the answer, and that the answer carries the computed figures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { isLocalTool, LOCAL_TOOLS, type LocalTool, type ReadTool } from '../src/local-tools.js';
-import { toOpenAITools } from '../src/tool-schema.js';
+import { isLocalTool, LOCAL_TOOLS, type LocalTool, type ReadTool } from '../src/portfolio/tools.js';
+import { toOpenAITools } from '../src/tools/schema.js';
 import { KITE_MOCKS } from './support/kite-fixtures.js';
 
 const MOCKS = KITE_MOCKS;

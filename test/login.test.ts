@@ -1,10 +1,10 @@
-// The Kite login flow (src/login.ts, src/login-messages.ts) with its dependencies injected: a recording screen, a
+// The Kite login flow (src/login/kite-login.ts, src/login/messages.ts) with its dependencies injected: a recording screen, a
 // recording opener and a probe. Both forms of the link are shown and opened once; a refused link is never shown or
 // opened and the user gets its real host, why, and what to do; an answer without a readable link (or an error) reaches
 // the user with what to do; both "already logged in" wordings give the name alone; the model never gets a link.
 import { describe, expect, test } from 'vitest';
-import { completeLogin, type LoginDeps, type LoginOutcome } from '../src/login.js';
-import { alreadyLoggedInAs, LOGIN_SELF_HELP, loginMessageForModel } from '../src/login-messages.js';
+import { completeLogin, type LoginDeps, type LoginOutcome } from '../src/login/kite-login.js';
+import { alreadyLoggedInAs, LOGIN_SELF_HELP, loginMessageForModel } from '../src/login/messages.js';
 import { loginText } from './support/fake-kite/tools.js';
 
 const SERVER = new URL('https://mcp.kite.trade/mcp');

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createMarkdownStream, renderMarkdown, type RenderOptions } from '../src/markdown-render.js';
+import { createMarkdownStream, renderMarkdown, type RenderOptions } from '../src/terminal/markdown/render.js';
 
 const PLAIN: RenderOptions = { color: false, width: 80 };
 const COLOR: RenderOptions = { color: true, width: 80 };

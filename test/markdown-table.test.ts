@@ -1,6 +1,6 @@
 import { test, expect } from 'vitest';
-import { displayWidth } from '../src/display-width.js';
-import { renderMarkdown, type RenderOptions } from '../src/markdown-render.js';
+import { displayWidth } from '../src/terminal/display-width.js';
+import { renderMarkdown, type RenderOptions } from '../src/terminal/markdown/render.js';
 
 const PLAIN: RenderOptions = { color: false, width: 80 };
 const ESC = '\u001b';

@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConfigError, McpConnectError } from '../src/errors.js';
-import { failureFromHttpStatus, redact } from '../src/mcp-errors.js';
-import { connectMcp, McpSessionGoneError, ToolTimeoutError, type McpSession, type TransportKind } from '../src/mcp-session.js';
+import { failureFromHttpStatus, redact } from '../src/mcp/errors.js';
+import { connectMcp, McpSessionGoneError, ToolTimeoutError, type McpSession, type TransportKind } from '../src/mcp/session.js';
 import { startFakeKite, type FakeKite, type FakeKiteOptions } from './support/fake-kite/index.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -3,7 +3,7 @@
 // openai client announces as X-Stainless-Timeout; --model-idle-timeout / KITE_CHAT_MODEL_IDLE_TIMEOUT), read off the
 // scripted server's recorded request or seen in what the user is told.
 import { afterEach, expect, test } from 'vitest';
-import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../src/config.js';
+import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../src/config/resolve.js';
 import { cliEnvironment, completions, nonEmptyLines } from './support/faults-harness.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { runCli } from './support/run-cli.js';

@@ -1,4 +1,4 @@
-// The OAuth provider's own rules (src/oauth.ts, src/oauth-listener.ts): which authorization links it shows and
+// The OAuth provider's own rules (src/mcp/oauth.ts, src/mcp/oauth-listener.ts): which authorization links it shows and
 // opens, when it refuses to start a browser authorization at all, how a wait ends (timeout, Ctrl-C), and how its
 // saved credentials are kept per server. End-to-end cases run against the fake of Kite's next server on 127.0.0.1:0.
 import { createHash } from 'node:crypto';
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterEach, expect, test } from 'vitest';
 import { InterruptedError, LoginRequiredError, McpConnectError } from '../src/errors.js';
-import { connectMcp } from '../src/mcp-session.js';
-import { createOAuthProvider, describeAuthorizationError, type OAuthLoginProvider } from '../src/oauth.js';
-import { startLoopbackListener } from '../src/oauth-listener.js';
-import { createOpener, type OpenLink } from '../src/opener.js';
+import { connectMcp } from '../src/mcp/session.js';
+import { createOAuthProvider, describeAuthorizationError, type OAuthLoginProvider } from '../src/mcp/oauth.js';
+import { startLoopbackListener } from '../src/mcp/oauth-listener.js';
+import { createOpener, type OpenLink } from '../src/login/opener.js';
 import { createStore } from '../src/store.js';
 import { startFakeKiteNext, type FakeKiteNext, type FakeKiteNextOptions } from './support/fake-kite-next/index.js';
 import { REPO_ROOT, temporaryFolder } from './support/run-cli.js';

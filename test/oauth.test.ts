@@ -1,5 +1,5 @@
 // The OAuth login against the fake of Kite's next server (test/support/fake-kite-next) on 127.0.0.1:0: connectMcp with
-// the provider of src/oauth.ts does discovery, registration, PKCE and the browser round trip (the test BROWSER
+// the provider of src/mcp/oauth.ts does discovery, registration, PKCE and the browser round trip (the test BROWSER
 // browser-oauth.mjs, spawned by the real opener), saves what it got under KITE_CHAT_HOME, and reuses, refreshes or
 // renews it on later connects. Refusals (wrong state, a denied authorization) end in one line.
 import { readFile, stat } from 'node:fs/promises';
@@ -7,9 +7,9 @@ import { connect as connectSocket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { LoginRequiredError } from '../src/errors.js';
-import { AuthorizationRenewedError, connectMcp, type McpSession } from '../src/mcp-session.js';
-import { createOAuthProvider, type OAuthLoginProvider } from '../src/oauth.js';
-import { createOpener, type OpenLink } from '../src/opener.js';
+import { AuthorizationRenewedError, connectMcp, type McpSession } from '../src/mcp/session.js';
+import { createOAuthProvider, type OAuthLoginProvider } from '../src/mcp/oauth.js';
+import { createOpener, type OpenLink } from '../src/login/opener.js';
 import { createStore } from '../src/store.js';
 import { startFakeKiteNext, type FakeKiteNext, type FakeKiteNextOptions } from './support/fake-kite-next/index.js';
 import { REPO_ROOT, temporaryFolder } from './support/run-cli.js';

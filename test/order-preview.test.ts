@@ -6,7 +6,7 @@ import {
   isConfirmation,
   orderFingerprint,
   type OrderPreview,
-} from '../src/order-preview.js';
+} from '../src/trading/order-preview.js';
 
 const CAP = DEFAULT_MAX_ORDER_VALUE_RUPEES;
 const INFY_LIMIT = {

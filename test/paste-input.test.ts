@@ -3,7 +3,7 @@
 // question gets its line breaks back.
 import { PassThrough } from 'node:stream';
 import { expect, test } from 'vitest';
-import { createPasteAwareInput, createPasteFolder, PASTED_LINE_BREAK, unfoldQuestion } from '../src/paste-input.js';
+import { createPasteAwareInput, createPasteFolder, PASTED_LINE_BREAK, unfoldQuestion } from '../src/terminal/paste-input.js';
 
 const START = '\u001b[200~';
 const END = '\u001b[201~';

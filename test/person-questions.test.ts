@@ -4,9 +4,9 @@
 // under a question is taken back out of readline's list and never saved.
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
-import { createHistoryKeeper } from '../src/input-history.js';
-import { createPersonQuestions } from '../src/person-questions.js';
-import { createTerminalUi } from '../src/ui.js';
+import { createHistoryKeeper } from '../src/terminal/input-history.js';
+import { createPersonQuestions } from '../src/terminal/questions.js';
+import { createTerminalUi } from '../src/terminal/ui.js';
 
 /** A stand-in for readline: records each prompt shown, and answers when the test types a line. */
 function keyboard() {

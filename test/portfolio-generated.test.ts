@@ -1,11 +1,11 @@
-// Generated portfolios for src/portfolio*.ts and src/holding-detail.ts: a seeded generator makes a few hundred
+// Generated portfolios for src/portfolio*.ts and src/portfolio/holding-detail.ts: a seeded generator makes a few hundred
 // holdings and some funds with prices carrying up to five decimals, T+1 shares, missing closes and missing buy
 // averages, writes them as the JSON text Kite would send, and an independent computation in this file (plain BigInt
 // at 10^-7 rupee, its own rounding and its own ₹ formatting) says what every figure must be.
 import { expect, test } from 'vitest';
-import { holdingDetailText } from '../src/holding-detail.js';
-import { readFundHoldings, readHoldings, type Loaded } from '../src/portfolio-rows.js';
-import { portfolioSummaryText } from '../src/portfolio-summary.js';
+import { holdingDetailText } from '../src/portfolio/holding-detail.js';
+import { readFundHoldings, readHoldings, type Loaded } from '../src/portfolio/rows.js';
+import { portfolioSummaryText } from '../src/portfolio/summary.js';
 
 const SEEDS = [1, 20_250_806, 424_242, 7, 99_991];
 const HOLDINGS_PER_PORTFOLIO = 300;

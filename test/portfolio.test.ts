@@ -1,15 +1,15 @@
 // Portfolio facts against Kite's own fixtures, every expected figure worked out by hand in the comment beside it:
-// reading the tool texts (src/portfolio-rows.ts), the figures (src/portfolio.ts), the day/net split
-// (src/positions-split.ts), the summary and detail texts (src/portfolio-summary.ts, src/holding-detail.ts) and their
-// notes (src/portfolio-notes.ts).
+// reading the tool texts (src/portfolio/rows.ts), the figures (src/portfolio/portfolio.ts), the day/net split
+// (src/portfolio/positions-split.ts), the summary and detail texts (src/portfolio/summary.ts, src/portfolio/holding-detail.ts) and their
+// notes (src/portfolio/notes.ts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { decimalText } from '../src/decimal.js';
-import { holdingDetailText } from '../src/holding-detail.js';
-import { fundFigures, holdingFigures, totalsOf } from '../src/portfolio.js';
-import { listItems, readEquityMargins, readFundHoldings, readHoldings, type Loaded, type RowList } from '../src/portfolio-rows.js';
-import { portfolioSummaryText, type SummaryInput } from '../src/portfolio-summary.js';
-import { readPositions, splitPositions, type PositionRow } from '../src/positions-split.js';
+import { decimalText } from '../src/portfolio/decimal.js';
+import { holdingDetailText } from '../src/portfolio/holding-detail.js';
+import { fundFigures, holdingFigures, totalsOf } from '../src/portfolio/portfolio.js';
+import { listItems, readEquityMargins, readFundHoldings, readHoldings, type Loaded, type RowList } from '../src/portfolio/rows.js';
+import { portfolioSummaryText, type SummaryInput } from '../src/portfolio/summary.js';
+import { readPositions, splitPositions, type PositionRow } from '../src/portfolio/positions-split.js';
 import { KITE_MOCKS } from './support/kite-fixtures.js';
 
 const MOCKS = KITE_MOCKS;

@@ -1,7 +1,7 @@
 import { test, expect } from 'vitest';
 import { encode } from 'uqr';
-import { displayWidth } from '../src/display-width.js';
-import { QUIET_ZONE_MODULES, qrModules, qrWidth, renderQrCode } from '../src/qr-code.js';
+import { displayWidth } from '../src/terminal/display-width.js';
+import { QUIET_ZONE_MODULES, qrModules, qrWidth, renderQrCode } from '../src/login/qr-code.js';
 
 /** A login link of the real shape (SERVER.md: session id, timestamp and a padded base64url signature). */
 const LOGIN_LINK =

@@ -5,7 +5,7 @@ import {
   extractLoginLink,
   extractLoginWarning,
   KITE_RISK_WARNING,
-} from '../src/safe-link.js';
+} from '../src/login/safe-link.js';
 
 /** A real-format v0.3 login link (SERVER.md §2): signed `session_id=<id>|<ts>.<base64url sig>`, query-escaped. */
 const KITE_LINK =

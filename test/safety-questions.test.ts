@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { LOGIN_WAIT_QUESTION } from '../src/login.js';
+import { LOGIN_WAIT_QUESTION } from '../src/login/kite-login.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { atPrompt, cancelledAtPrompt, endsWithPrompt, lastUsedRow, showScreen, startReplInPty, type PtySession, type Screen } from './support/pty-session.js';
 import { completions, safetyEnvironment, toolMessages } from './support/safety-env.js';

@@ -1,8 +1,8 @@
-// One tool call per assistant message, for servers that refuse more (single-tool-calls.ts): the refusal recognised
+// One tool call per assistant message, for servers that refuse more (model/single-tool-calls.ts): the refusal recognised
 // by its words, and the history rewritten so each call is followed by its own result, nothing lost or reordered.
 import { expect, test } from 'vitest';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { isParallelToolCallRefusal, oneToolCallPerMessage } from '../src/single-tool-calls.js';
+import { isParallelToolCallRefusal, oneToolCallPerMessage } from '../src/model/single-tool-calls.js';
 
 const call = (id: string, name: string) => ({ id, type: 'function' as const, function: { name, arguments: '{}' } });
 

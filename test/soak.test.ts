@@ -1,5 +1,5 @@
 // Soak: one REPL session in a pseudo-terminal answers 300 scripted questions, each with a large tool result. What is
-// sent to the model must stay within the history budget (src/history-budget.ts: oldest tool results trimmed first,
+// sent to the model must stay within the history budget (src/agent/history-budget.ts: oldest tool results trimmed first,
 // then the oldest turns); memory must stay bounded (the process runs with a capped V8 heap, so a leak ends it with
 // "heap out of memory", and VmRSS from /proc every 50 turns goes to test-artifacts/soak-rss.json); and /exit must
 // end the process promptly (no leaked socket or timer keeps it up).
@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterEach, expect, test } from 'vitest';
-import { DEFAULT_HISTORY_BUDGET_TOKENS, estimateTokens } from '../src/history-budget.js';
+import { DEFAULT_HISTORY_BUDGET_TOKENS, estimateTokens } from '../src/agent/history-budget.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import type { PtySession } from './support/pty-session.js';
 import { REPO_ROOT } from './support/run-cli.js';
@@ -90,7 +90,7 @@ test(`${TURNS} turns stay within the history budget, with level memory and a pro
   const largestRequestTokens = Math.max(...requestTokens);
   await writeFile(RSS_REPORT, `${JSON.stringify({ turns: TURNS, heap: HEAP_CAP, ...rss, largestRequestTokens }, null, 2)}\n`);
 
-  expect(largestRequestTokens, 'a request grew past the history budget: does repl.ts call fitHistory before each turn? (TESTING.md)')
+  expect(largestRequestTokens, 'a request grew past the history budget: does commands/repl.ts call fitHistory before each turn? (TESTING.md)')
     .toBeLessThanOrEqual(REQUEST_LIMIT_TOKENS);
   expect(exitCode).toBe(0);
   expect(questionsSeen).toBe(TURNS);

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createStatusLine, toolSummary, type StatusLineDependencies } from '../src/status-line.js';
+import { createStatusLine, toolSummary, type StatusLineDependencies } from '../src/terminal/status-line.js';
 
 const ERASE = '\r\u001b[2K';
 

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { formatAmountCell, isAmountColumn, isNumericColumn, parseCellNumber } from '../src/table-numbers.js';
+import { formatAmountCell, isAmountColumn, isNumericColumn, parseCellNumber } from '../src/terminal/markdown/table-numbers.js';
 
 test.each([
   '1234', '1234.5', '.5', '-300', '+2.5', '−42', '₹1,23,456.78', '₹ 500', '-₹300', '₹-300', '+₹1,200.25',

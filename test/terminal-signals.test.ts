@@ -2,7 +2,7 @@
 // cursor shown, checked as the last such control written to a real pseudo-terminal; line editing back on, checked
 // on restoreTerminal itself.
 import { afterEach, expect, test } from 'vitest';
-import { restoreTerminal } from '../src/terminal-restore.js';
+import { restoreTerminal } from '../src/terminal/restore.js';
 import { startFakeKite, type FakeKite } from './support/fake-kite/index.js';
 import { startReplInPty, type PtySession } from './support/pty-session.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './support/scripted-openai.js';

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal } from '../src/terminal-text.js';
+import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal } from '../src/terminal/text.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

@@ -5,7 +5,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createStore } from '../src/store.js';
-import { checkToolDrift, compareFingerprints, fingerprintTools, TOOLS_FILE } from '../src/tool-drift.js';
+import { checkToolDrift, compareFingerprints, fingerprintTools, TOOLS_FILE } from '../src/tools/drift.js';
 import { TOOL_CATALOG } from './support/fake-kite/mock-data.js';
 import { runCli, temporaryFolder } from './support/run-cli.js';
 import { safetyEnvironment, WRITE_TOOLS } from './support/safety-env.js';

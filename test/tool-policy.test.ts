@@ -9,7 +9,7 @@ import {
   offeredTools,
   refusalText,
   type RefusalReason,
-} from '../src/tool-policy.js';
+} from '../src/tools/policy.js';
 import { KITE_FIXTURES } from './support/kite-fixtures.js';
 
 type KiteTool = { name: string; annotations: Record<string, unknown>; writes: boolean };

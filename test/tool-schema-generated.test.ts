@@ -1,9 +1,9 @@
-// Generated-input tests for src/tool-schema.ts: a seeded generator makes hundreds of tool lists with odd names and
+// Generated-input tests for src/tools/schema.ts: a seeded generator makes hundreds of tool lists with odd names and
 // messy schemas (unicode, dots, slashes, 100-character names, clashes after sanitising, $refs and cycles, missing
 // types, arrays without items, junk keyword values), and an independent checker asserts OpenAI would accept the output.
 import { test, expect } from 'vitest';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { parseToolArguments, toOpenAITools, type McpToolLike } from '../src/tool-schema.js';
+import { parseToolArguments, toOpenAITools, type McpToolLike } from '../src/tools/schema.js';
 
 const SEED = 20_260_806;
 const CASES = 400;

@@ -1,9 +1,9 @@
-// Unit tests for src/tool-schema.ts (and the json-schema.ts it uses): the real Kite catalog against a committed golden
+// Unit tests for src/tools/schema.ts (and the tools/json-schema.ts it uses): the real Kite catalog against a committed golden
 // file, the conversion rules one by one, argument checking, and result narrowing.
 // Regenerate the golden file after a deliberate change: UPDATE_GOLDEN=1 npx vitest run test/tool-schema.test.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect } from 'vitest';
-import { parseToolArguments, toOpenAITools, toolResultText, type McpToolLike, type ToolEntry } from '../src/tool-schema.js';
+import { parseToolArguments, toOpenAITools, toolResultText, type McpToolLike, type ToolEntry } from '../src/tools/schema.js';
 import { KITE_FIXTURES } from './support/kite-fixtures.js';
 
 const KITE_TOOLS_URL = new URL('tools.json', KITE_FIXTURES);

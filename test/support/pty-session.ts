@@ -7,7 +7,7 @@
  */
 import xtermHeadless from '@xterm/headless';
 import { spawn, type IPty } from 'node-pty';
-import { displayWidth } from '../../src/display-width.js';
+import { displayWidth } from '../../src/terminal/display-width.js';
 import { BIN, REPO_ROOT } from './run-cli.js';
 
 /** A screen that never shows what a test waits for is a failure, not a hang. */

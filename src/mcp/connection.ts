@@ -1,0 +1,166 @@
+/**
+ * Keeps one live MCP session for the whole run: resumes a saved Streamable HTTP session (younger than 12 h, same
+ * URL), saves a new one, and replaces a session the server has lost or ended. Kite binds its login to the session
+ * id (SERVER.md §2), so every replacement is said out loud: it means a new login.
+ */
+import type { Store } from '../store.js';
+import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession, type McpTool } from './session.js';
+import type { OAuthLoginProvider } from './oauth.js';
+
+/** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+export const SESSION_FILE = 'session.json';
+/** The id goes back to the server as the Mcp-Session-Id header: visible ASCII only (Kite's are `kitemcp-<uuid>`). */
+const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+/** A clock set back a little (NTP) must not cost a login; a date further ahead was not written by this clock. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export interface SavedSession {
+  url: string;
+  sessionId: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/**
+ * The session saved for `url`, while it is younger than Kite's 12 h; undefined otherwise. A damaged record is
+ * discarded (`onDamaged` is told why); a folder or a link in its place is a ConfigError (exit 2) from the store.
+ */
+export async function readSavedSession(
+  store: Store,
+  url: URL,
+  now: number,
+  onDamaged?: (why: string) => void,
+): Promise<SavedSession | undefined> {
+  const text = await store.readText(SESSION_FILE);
+  if (text === undefined) return undefined;
+  const saved = parseSavedSession(text, now);
+  if (typeof saved === 'string') {
+    onDamaged?.(saved);
+    return undefined;
+  }
+  if (saved.url !== url.href || now - saved.createdAt >= SESSION_LIFETIME_MS) return undefined;
+  return saved;
+}
+
+export interface McpConnection {
+  /** The live session, reconnecting first if the last one was lost. */
+  session(): Promise<McpSession>;
+  /** Aborts when the current session is lost (the SSE stream dropped). */
+  readonly lost: AbortSignal;
+  /** Starts a new session after the server said the current one is gone; the saved id is replaced. */
+  replace(reason: string): Promise<McpSession>;
+  /** Tools of the server, listed once per run (the catalog does not change under a running session). */
+  tools(): Promise<McpTool[]>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionDeps {
+  url: URL;
+  /** Saved sessions live here; undefined = never save (tests, or a home that cannot be written). */
+  store: Store | undefined;
+  notice: (line: string) => void;
+  connect?: (options: ConnectOptions) => Promise<McpSession>;
+  now?: () => number;
+  /** Logs in to servers that answer 401 with OAuth metadata; every connect, resumed or fresh, goes through it. */
+  authProvider?: OAuthLoginProvider | undefined;
+}
+
+export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
+  const connect = deps.connect ?? connectMcp;
+  const now = deps.now ?? Date.now;
+  const canResume = !deps.url.pathname.endsWith('/sse');
+  let lostController = new AbortController();
+  let current = await start();
+  let toolList: Promise<McpTool[]> | undefined;
+
+  async function start(): Promise<McpSession> {
+    const saved = canResume ? await readSaved() : undefined;
+    if (saved !== undefined) {
+      try {
+        return watch(await connect(withAuth({ url: deps.url, sessionId: saved.sessionId })));
+      } catch (error) {
+        if (!(error instanceof McpSessionGoneError)) throw error;
+        deps.notice('The saved Kite session has ended on the server; starting a new one (you will need to log in again).');
+      }
+    }
+    return fresh();
+  }
+
+  async function fresh(): Promise<McpSession> {
+    const session = watch(await connect(withAuth({ url: deps.url })));
+    if (canResume && session.sessionId !== undefined && deps.store !== undefined) {
+      const record: SavedSession = { url: deps.url.href, sessionId: session.sessionId, createdAt: now() };
+      await deps.store.writeJson(SESSION_FILE, record).catch(() => {
+        deps.notice(`Could not save the session under ${deps.store?.home ?? ''}; the next run will need a new login.`);
+      });
+    }
+    return session;
+  }
+
+  function withAuth(options: ConnectOptions): ConnectOptions {
+    return deps.authProvider === undefined ? options : { ...options, authProvider: deps.authProvider };
+  }
+
+  function watch(session: McpSession): McpSession {
+    lostController = new AbortController();
+    const controller = lostController;
+    session.onLost(() => controller.abort());
+    return session;
+  }
+
+  /** The saved session for this URL while it is young enough; a damaged one is discarded (and overwritten) with a notice. */
+  async function readSaved(): Promise<SavedSession | undefined> {
+    const store = deps.store;
+    if (store === undefined) return undefined;
+    return readSavedSession(store, deps.url, now(), (why) =>
+      deps.notice(`Discarded the saved session in ${store.path(SESSION_FILE)} (${why}); starting a new one, so you will need to log in again.`),
+    );
+  }
+
+  return {
+    get lost() {
+      return lostController.signal;
+    },
+    async session() {
+      if (lostController.signal.aborted) {
+        await current.close().catch(() => {});
+        deps.notice(
+          'The connection to the Kite MCP server was lost; reconnected. Kite ties the login to the connection, so you will need to log in again.',
+        );
+        current = await fresh();
+      }
+      return current;
+    },
+    async replace(reason) {
+      await current.close().catch(() => {});
+      deps.notice(`${reason} Starting a new Kite session; you will need to log in again.`);
+      current = await fresh();
+      return current;
+    },
+    tools() {
+      const list = toolList ?? current.listTools();
+      toolList = list;
+      return list;
+    },
+    async close() {
+      await current.close();
+    },
+  };
+}
+
+/** session.json's record, or why it cannot be used: it was written by us, so anything else in it is damage or tampering. */
+function parseSavedSession(text: string, now: number): SavedSession | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return 'it is not valid JSON';
+  }
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof SavedSession, unknown>>;
+  if (typeof record.url !== 'string') return 'it names no server';
+  if (typeof record.sessionId !== 'string' || !SESSION_ID_PATTERN.test(record.sessionId)) return 'its session id is not valid';
+  if (typeof record.createdAt !== 'number' || !Number.isFinite(record.createdAt)) return 'it has no valid creation time';
+  if (record.createdAt > now + CLOCK_SKEW_MS) return 'its creation time is in the future';
+  return { url: record.url, sessionId: record.sessionId, createdAt: record.createdAt };
+}

@@ -1,0 +1,157 @@
+/**
+ * Tools kite-chat offers the model beside the server's own: portfolio_summary and holding_detail. They read the live
+ * account through `read` (a server tool on the live MCP session, raw text back; logging in is the caller's job) and
+ * answer with figures computed in code (portfolio/portfolio.ts), so the model quotes totals instead of doing arithmetic.
+ * They only read, and are never sent to the server under their own names.
+ */
+import { holdingDetailText } from './holding-detail.js';
+import {
+  readEquityMargins, readFundHoldings, readHoldings, type HoldingRow, type Loaded, type RowList,
+} from './rows.js';
+import { portfolioSummaryText } from './summary.js';
+import { readPositions } from './positions-split.js';
+
+export type ReadTool = (
+  name: string,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+) => Promise<ToolAnswer>;
+
+export interface ToolAnswer {
+  text: string;
+  isError: boolean;
+}
+
+export interface LocalTool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  run(args: Record<string, unknown>, read: ReadTool, signal: AbortSignal, now: Date): Promise<ToolAnswer>;
+}
+
+/** A server's failure text is quoted in a MISSING line up to this length: enough to say why, not a page of it. */
+const MAX_REASON_CHARS = 200;
+/** No `limit`, so the server sends the whole list (SERVER.md §3); a paginated answer is still read. */
+const WHOLE_LIST: Record<string, unknown> = {};
+const MISSING_SYMBOL = 'holding_detail needs a symbol, for example {"symbol": "NSE:INFY"}. Call it again with one.';
+
+const portfolioSummary: LocalTool = {
+  name: 'portfolio_summary',
+  description:
+    'Portfolio totals computed exactly by kite-chat from the live account (holdings, mutual funds, positions, ' +
+    "margins): invested and current value, unrealised P&L in ₹ and %, today's change, equity and mutual-fund parts, " +
+    'available cash and margin used, best and worst holdings by P&L % and by today\'s change %, allocation by holding, ' +
+    'exchange and product, and day and net positions with P&L, as of now in IST. Use it for any total, percentage, ' +
+    'P&L or ranking and quote its figures instead of computing your own. No arguments.',
+  inputSchema: { type: 'object', properties: {} },
+  async run(_args, read, signal, now) {
+    const [holdings, funds, positions, margins] = await Promise.allSettled([
+      read('get_holdings', WHOLE_LIST, signal),
+      read('get_mf_holdings', WHOLE_LIST, signal),
+      read('get_positions', WHOLE_LIST, signal),
+      read('get_margins', {}, signal),
+    ]);
+    signal.throwIfAborted();
+    const required = requiredHoldings(holdings);
+    if (!required.ok) return required.failure;
+    return computed(() => portfolioSummaryText({
+      now,
+      holdings: required.rows,
+      funds: optionalPart(funds, readFundHoldings),
+      positions: optionalPart(positions, readPositions),
+      margins: optionalPart(margins, readEquityMargins),
+    }));
+  },
+};
+
+const holdingDetail: LocalTool = {
+  name: 'holding_detail',
+  description:
+    "One holding from the live account with figures computed exactly by kite-chat: quantity (including T+1 shares), " +
+    "average and last price, invested and current value, unrealised P&L in ₹ and %, today's change, and its share " +
+    'of the portfolio. Finds equity by symbol ("INFY" or "NSE:INFY") and mutual funds by ISIN; when nothing ' +
+    'matches it lists close matches. Quote its figures instead of computing your own.',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      symbol: {
+        type: 'string',
+        description: 'Trading symbol, optionally with exchange: "INFY" or "NSE:INFY"; a mutual fund by its ISIN.',
+      },
+    },
+    required: ['symbol'],
+  },
+  async run(args, read, signal, now) {
+    const symbol = args['symbol'];
+    if (typeof symbol !== 'string' || symbol.trim() === '') {
+      return { text: MISSING_SYMBOL, isError: true };
+    }
+    const [holdings, funds] = await Promise.allSettled([
+      read('get_holdings', WHOLE_LIST, signal),
+      read('get_mf_holdings', WHOLE_LIST, signal),
+    ]);
+    signal.throwIfAborted();
+    const required = requiredHoldings(holdings);
+    if (!required.ok) return required.failure;
+    const input = { now, query: symbol, holdings: required.rows, funds: optionalPart(funds, readFundHoldings) };
+    return computed(() => holdingDetailText(input).text);
+  },
+};
+
+export const LOCAL_TOOLS: readonly LocalTool[] = Object.freeze([portfolioSummary, holdingDetail]);
+
+const LOCAL_NAMES: ReadonlySet<string> = new Set(LOCAL_TOOLS.map((tool) => tool.name));
+
+export function isLocalTool(name: string): boolean {
+  return LOCAL_NAMES.has(name);
+}
+
+type Settled = PromiseSettledResult<ToolAnswer>;
+
+/**
+ * Holdings are the one part nothing can be computed without. A failed read comes back with the server's text
+ * unchanged, so the caller's login handling recognises it ("Please log in first using the login tool").
+ */
+function requiredHoldings(settled: Settled):
+  | { ok: true; rows: RowList<HoldingRow> }
+  | { ok: false; failure: { text: string; isError: true } } {
+  if (settled.status === 'rejected') throw settled.reason;
+  if (settled.value.isError) return { ok: false, failure: { text: settled.value.text, isError: true } };
+  try {
+    return { ok: true, rows: readHoldings(settled.value.text) };
+  } catch (error) {
+    const text =
+      `get_holdings answered with something kite-chat could not read (${messageOf(error)}), so no figures were ` +
+      'computed. Call get_holdings to see what it sent.';
+    return { ok: false, failure: { text, isError: true } };
+  }
+}
+
+function optionalPart<Value>(settled: Settled, parse: (text: string) => Value): Loaded<Value> {
+  if (settled.status === 'rejected') return { ok: false, reason: `the call failed (${messageOf(settled.reason)})` };
+  if (settled.value.isError) return { ok: false, reason: `the server said "${oneLine(settled.value.text)}"` };
+  try {
+    return { ok: true, value: parse(settled.value.text) };
+  } catch (error) {
+    return { ok: false, reason: `its answer could not be read (${messageOf(error)})` };
+  }
+}
+
+/** Absurd data (an amount past ₹10^15 that formatRupees refuses) ends in a tool error, not a crashed turn. */
+function computed(build: () => string): ToolAnswer {
+  try {
+    return { text: build(), isError: false };
+  } catch (error) {
+    const text = `kite-chat could not compute these figures (${messageOf(error)}). Use get_holdings directly.`;
+    return { text, isError: true };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error));
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_REASON_CHARS ? `${flat.slice(0, MAX_REASON_CHARS)}…` : flat;
+}

@@ -1,0 +1,234 @@
+/**
+ * The live line at the bottom of stderr while a turn runs: a spinner with the running tools and their elapsed time,
+ * or "waiting for the model…" once the model has been silent for a second; redrawn in place with CR + erase-line.
+ * Paused while kite-chat waits for a person to answer a question (terminal/questions.ts): nothing is drawn then.
+ * Also the one-line summary printed for each finished tool call. Writer, clock and interval are injected: nothing
+ * here touches process or the console, and with `enabled` false nothing is written at all.
+ */
+import { cutWithEllipsis, displayWidth, truncateToWidth } from './display-width.js';
+import { sanitizeForTerminal } from './text.js';
+
+export interface StatusLine {
+  toolStarted(id: string, name: string): void;
+  toolEnded(id: string): void;
+  /** A model request went out: the waiting indicator appears if no token arrives within a second. */
+  waitingForModel(): void;
+  /** The first token arrived: the waiting indicator is cancelled. */
+  modelStarted(): void;
+  /** Erases the line before anything else is printed; the next tick draws it again below what was printed. */
+  clear(): void;
+  /** Erases the line and forgets every tool and wait; the interval is stopped. */
+  stop(): void;
+  /** A question is on screen: the line is erased and the interval stopped; tools and waits are still tracked. */
+  pause(): void;
+  /** The question was answered: the line is drawn again (with the time that passed) if there is anything to show. */
+  resume(): void;
+}
+
+export interface StatusLineDependencies {
+  write: (text: string) => void;
+  now: () => number;
+  setInterval: typeof setInterval;
+  clearInterval: typeof clearInterval;
+  enabled: boolean;
+  color: boolean;
+  /** Terminal columns; a longer line would wrap, and CR could then no longer take it back. Default 80. */
+  columns?: () => number | undefined;
+}
+
+/** Ten frames a second look alive and cost nothing, even over ssh. */
+const FRAME_INTERVAL_MS = 100;
+const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Under a second of silence is the model thinking normally; saying "waiting" sooner would only flicker. */
+const MODEL_WAIT_THRESHOLD_MS = 1000;
+const DEFAULT_COLUMNS = 80;
+/** Carriage return, then erase the whole line (CSI 2 K). */
+const ERASE_LINE = '\r\u001b[2K';
+const DIM = '\u001b[2m';
+const CYAN = '\u001b[36m';
+const RESET = '\u001b[0m';
+
+/** Arguments longer than this on a summary line are cut; the audit log keeps them whole. */
+const MAXIMUM_ARGUMENT_VALUE_LENGTH = 24;
+const MAXIMUM_ARGUMENTS_LENGTH = 80;
+const MAXIMUM_ERROR_LENGTH = 160;
+/** How a compacted table result (tools/compact-result.ts) opens: "12 rows; columns separated by…", or "0 rows.". */
+const ROW_COUNT_LINE = /^(\d+) rows?(?:[;.]|$)/;
+/** The row count can follow a pagination line; it is never further down than this. */
+const ROW_COUNT_SEARCH_LINES = 3;
+
+export function createStatusLine(dependencies: StatusLineDependencies): StatusLine {
+  const { write, now, enabled, color } = dependencies;
+  if (!enabled) {
+    const nothing = () => {};
+    return {
+      toolStarted: nothing, toolEnded: nothing, waitingForModel: nothing, modelStarted: nothing, clear: nothing,
+      stop: nothing, pause: nothing, resume: nothing,
+    };
+  }
+  const running = new Map<string, { name: string; startedAt: number }>();
+  let waitingSince: number | undefined;
+  let interval: ReturnType<typeof setInterval> | undefined;
+  let frame = 0;
+  let shown = false;
+  let paused = false;
+
+  function erase(): void {
+    if (!shown) return;
+    write(ERASE_LINE);
+    shown = false;
+  }
+
+  /** What the line says now, or undefined when there is nothing to say. */
+  function currentText(): string | undefined {
+    const time = now();
+    if (running.size > 0) {
+      const tools = [...running.values()];
+      const since = Math.min(...tools.map((tool) => tool.startedAt));
+      const names = [...new Set(tools.map((tool) => sanitizeForTerminal(tool.name)))].join(', ');
+      return `${names} · ${seconds(time - since)}`;
+    }
+    if (waitingSince !== undefined && time - waitingSince >= MODEL_WAIT_THRESHOLD_MS) {
+      return `waiting for the model… · ${seconds(time - waitingSince)}`;
+    }
+    return undefined;
+  }
+
+  function draw(): void {
+    if (paused) return;
+    const text = currentText();
+    if (text === undefined) {
+      erase();
+      return;
+    }
+    const spinner = SPINNER_FRAMES[frame % SPINNER_FRAMES.length] ?? '';
+    // One column is left free: writing into the last one makes some terminals wrap early.
+    const room = (dependencies.columns?.() ?? DEFAULT_COLUMNS) - displayWidth(spinner) - 2;
+    const fitted = displayWidth(text) > room ? cutWithEllipsis(text, room) : text;
+    const line = color ? `${CYAN}${spinner}${RESET} ${DIM}${fitted}${RESET}` : `${spinner} ${fitted}`;
+    write(`${ERASE_LINE}${line}`);
+    shown = true;
+  }
+
+  function tick(): void {
+    frame += 1;
+    draw();
+  }
+
+  /**
+   * The interval runs only while there is a tool or a wait to show and no question is on screen, so an idle REPL
+   * schedules nothing and a person reading a question sees nothing move.
+   */
+  function updateTimer(): void {
+    const needed = !paused && (running.size > 0 || waitingSince !== undefined);
+    if (needed && interval === undefined) {
+      interval = dependencies.setInterval(tick, FRAME_INTERVAL_MS);
+      // A forgotten stop() must not keep the process alive (a test's fake timer may have no unref).
+      (interval as { unref?: () => void }).unref?.();
+    } else if (!needed && interval !== undefined) {
+      dependencies.clearInterval(interval);
+      interval = undefined;
+    }
+  }
+
+  return {
+    toolStarted(id, name) {
+      running.set(id, { name, startedAt: now() });
+      waitingSince = undefined;
+      updateTimer();
+      draw();
+    },
+    toolEnded(id) {
+      running.delete(id);
+      updateTimer();
+      draw();
+    },
+    waitingForModel() {
+      waitingSince = now();
+      updateTimer();
+    },
+    modelStarted() {
+      waitingSince = undefined;
+      updateTimer();
+      if (running.size === 0) erase();
+    },
+    clear: erase,
+    stop() {
+      running.clear();
+      waitingSince = undefined;
+      updateTimer();
+      erase();
+    },
+    pause() {
+      erase();
+      paused = true;
+      updateTimer();
+    },
+    resume() {
+      paused = false;
+      updateTimer();
+      draw();
+    },
+  };
+}
+
+function seconds(milliseconds: number): string {
+  return `${(Math.max(0, milliseconds) / 1000).toFixed(1)} s`;
+}
+
+export interface ToolSummaryInput {
+  name: string;
+  arguments: Record<string, unknown> | undefined;
+  text: string;
+  isError: boolean;
+  durationMs: number;
+}
+
+/** `✓ get_holdings limit=50 · 12 rows · 140 ms`, or `✗ place_order exchange=NSE · 12 ms — the error's first line`. */
+export function toolSummary(input: ToolSummaryInput): string {
+  const head = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name), argumentsText(input.arguments)].filter((part) => part !== '').join(' ');
+  const rows = input.isError ? undefined : rowCount(input.text);
+  const parts = [head, ...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)];
+  const line = parts.join(' · ');
+  if (!input.isError) return line;
+  const error = firstLine(input.text);
+  return error === '' ? line : `${line} — ${error}`;
+}
+
+/** `limit=50 exchange=NSE`: simple strings bare, anything else as JSON (so it stays on one line), long values cut. */
+function argumentsText(args: Record<string, unknown> | undefined): string {
+  if (args === undefined) return '';
+  const pairs = Object.entries(args).map(([key, value]) => {
+    const text = typeof value === 'string' && /^[\w.:@+\-/]+$/.test(value) ? value : (JSON.stringify(value) ?? String(value));
+    return `${key}=${cut(text, MAXIMUM_ARGUMENT_VALUE_LENGTH)}`;
+  });
+  return cut(pairs.join(' '), MAXIMUM_ARGUMENTS_LENGTH);
+}
+
+/** Rows in a compacted table result or a JSON array; undefined for any other shape. */
+function rowCount(text: string): number | undefined {
+  for (const line of text.split('\n', ROW_COUNT_SEARCH_LINES)) {
+    const match = ROW_COUNT_LINE.exec(line);
+    if (match !== null) return Number(match[1]);
+  }
+  if (!text.trimStart().startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function duration(milliseconds: number): string {
+  return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : seconds(milliseconds);
+}
+
+function firstLine(text: string): string {
+  return cut(sanitizeForTerminal(text.trim().split('\n', 1)[0] ?? '').trim(), MAXIMUM_ERROR_LENGTH);
+}
+
+/** Cuts by terminal columns, never inside a surrogate pair. */
+function cut(text: string, maximum: number): string {
+  return truncateToWidth(text, maximum);
+}

@@ -1,0 +1,89 @@
+/**
+ * How a turn looks on the terminal: the agent's events turned into the streamed answer (stdout), the live spinner
+ * and one summary line per tool call, round limit or repeated call (stderr), and the login link with Kite's risk
+ * warning and a QR code for the phone (stderr).
+ * Shared by --ask and the REPL; all output goes through the Ui seam.
+ */
+import type { AgentEvent } from '../agent/loop.js';
+import type { LoginScreen } from '../login/kite-login.js';
+import { qrWidth, renderQrCode } from '../login/qr-code.js';
+import { toolSummary } from './status-line.js';
+import type { Ui } from './ui.js';
+
+/** Tool arguments longer than this are cut on the status line; the audit log keeps them whole. */
+const MAX_ARGUMENTS_SHOWN = 80;
+
+export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }): (event: AgentEvent) => void {
+  const argumentsById = new Map<string, Record<string, unknown> | undefined>();
+  return (event) => {
+    switch (event.type) {
+      case 'model-request':
+        ui.activity.waitingForModel();
+        return;
+      case 'assistant-text':
+        ui.activity.modelStarted();
+        if (options.streamAnswer) ui.answer(event.delta);
+        return;
+      case 'tool-call-start':
+        ui.endAnswer(); // a sentence before the tool calls must not run into the next round's text
+        argumentsById.set(event.id, event.arguments);
+        ui.activity.toolStarted(event.id, event.name);
+        if (!ui.interactive) ui.status(`→ ${event.name} ${shortArguments(event.arguments)}`.trimEnd());
+        return;
+      case 'tool-call-end':
+        ui.status(toolSummary({ ...event, arguments: argumentsById.get(event.id) }));
+        argumentsById.delete(event.id);
+        ui.activity.toolEnded(event.id);
+        return;
+      case 'round-limit':
+        ui.warn(`(stopped: the model used all ${event.rounds} rounds without a final answer; ask a narrower question or raise --max-rounds)`);
+        return;
+      case 'repeated-call':
+        ui.warn(`(stopped: the model asked for ${event.name} with the same arguments three times in a row)`);
+        return;
+      case 'history-trimmed':
+        ui.status(`(the conversation was too long for the model: ${event.trimmedResults} older tool results were left out and the question sent again)`);
+        return;
+      case 'usage':
+        return;
+    }
+  };
+}
+
+/** Said after an answer that stopped at the output limit (finish_reason "length"): it is not the whole answer. */
+export function cutOffWarning(maxOutputTokens: number): string {
+  const limit = maxOutputTokens > 0
+    ? `kite-chat asks for at most ${maxOutputTokens} tokens; raise that with --max-output-tokens N or KITE_CHAT_MAX_OUTPUT_TOKENS, or check the model server's own limit and context size`
+    : "kite-chat sets none, so it is the model server's own; raise the server's output limit or context size";
+  return `(the answer was cut off at the model's output limit: ${limit})`;
+}
+
+export function createLoginScreen(ui: Ui, options: { qr: boolean }): LoginScreen {
+  return {
+    showLink({ warning, link }) {
+      ui.warn(warning);
+      ui.status('Log in to Kite with this link (it is tied to this session; do not share it):');
+      ui.status(link);
+      if (options.qr && ui.interactive) drawQrCode(ui, link);
+    },
+    status: (line) => ui.status(line),
+    warn: (line) => ui.warn(line),
+  };
+}
+
+/** The link as a QR code for the phone in your hand, when the terminal is wide enough to draw it. */
+function drawQrCode(ui: Ui, link: string): void {
+  try {
+    if (qrWidth(link) > ui.columns()) return;
+    ui.status('Or scan it with your phone:');
+    ui.drawing(renderQrCode(link, { color: ui.color }));
+  } catch {
+    // a link too long to encode: the text link above is enough
+  }
+}
+
+export function shortArguments(args: Record<string, unknown> | undefined): string {
+  if (args === undefined || Object.keys(args).length === 0) return '';
+  const text = JSON.stringify(args);
+  return text.length > MAX_ARGUMENTS_SHOWN ? `${text.slice(0, MAX_ARGUMENTS_SHOWN - 1)}…` : text;
+}
