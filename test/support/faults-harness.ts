@@ -1,5 +1,5 @@
 /**
- * Shared by the fault tests (test/faults-*.test.ts, test/soak.test.ts): the environment a spawned kite-chat gets
+ * Shared by the fault tests (test/faults-*.test.ts, test/e2e/faults/soak.test.ts): the environment a spawned kite-chat gets
  * against the two loopback fakes, the completion requests the scripted model received, and the checks every fault
  * row makes of what the user sees (one line, no stack trace). Starting and closing the fakes stays in each test.
  */

@@ -1,0 +1,209 @@
+// Faults of the model API, met by a spawned kite-chat (--ask, or the REPL in a pseudo-terminal) against the scripted
+// OpenAI-compatible server: a rejected key, 429 and 5xx (retried by the openai client, then one line), a stream that
+// breaks off halfway, a request larger than the context window (older tool results trimmed, retried once), and a
+// slow first token (the status line says it is waiting).
+import { afterEach, expect, test } from 'vitest';
+import { ModelApiError } from '../../../src/errors.js';
+import { TRIMMED_TOOL_RESULT } from '../../../src/agent/history-budget.js';
+import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
+import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import type { PtySession } from '../../support/pty-session.js';
+import { runCli } from '../../support/run-cli.js';
+import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
+import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE, startRepl } from '../../support/faults-harness.js';
+
+const QUESTION = 'How much cash do I have?';
+/** Retry-After in milliseconds, so the client's backoff costs the test almost nothing. */
+const QUICK_RETRY = { retryAfterMs: 10 };
+/** What api.openai.com answers for a request larger than the model's context window. */
+const CONTEXT_OVERFLOW = {
+  status: 400,
+  code: 'context_length_exceeded',
+  message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens.",
+};
+
+let kite: FakeKite | undefined;
+let model: ScriptedOpenAI | undefined;
+let repl: PtySession | undefined;
+
+afterEach(async () => {
+  repl?.kill();
+  await Promise.all([kite?.close(), model?.close()]);
+  repl = kite = model = undefined;
+});
+
+async function ask(steps: ScriptedStep[], args: string[] = []) {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI(steps);
+  const env = await cliEnvironment(model);
+  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, ...args], { env, killAfterMs: 20_000 });
+  expect(run.stderr).not.toMatch(STACK_LINE);
+  return { run, model };
+}
+
+async function replSession(steps: ScriptedStep[]): Promise<{ session: PtySession; fakeModel: ScriptedOpenAI }> {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI(steps);
+  repl = await startRepl(kite.mcpUrl, model);
+  await repl.waitFor('›');
+  return { session: repl, fakeModel: model };
+}
+
+test('a rejected key in the REPL costs one line, and the session goes on', async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI([], { apiKey: 'sk-the-right-key' });
+  repl = await startRepl(kite.mcpUrl, model);
+  await repl.waitFor('›');
+
+  repl.type(`${QUESTION}\r`);
+  await repl.waitFor(/rejected the key \(401\).*check OPENAI_API_KEY\.\n.*›/);
+  expect(repl.text()).not.toMatch(STACK_LINE);
+  expect(repl.text()).not.toContain('sk-test-not-a-real-key');
+  repl.type('/exit\r');
+  expect(await exitWithin(repl)).toBe(0);
+});
+
+test('429 twice is retried with backoff and the third try answers', async () => {
+  const { run, model: fake } = await ask([
+    { status: 429, ...QUICK_RETRY },
+    { status: 429, ...QUICK_RETRY },
+    { text: 'You have ₹99,725.05 available.' },
+  ]);
+
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe('You have ₹99,725.05 available.\n');
+  expect(completions(fake)).toHaveLength(3);
+});
+
+test('429 that outlasts the retries exits 5 with one line', async () => {
+  const { run, model: fake } = await ask([
+    { status: 429, ...QUICK_RETRY },
+    { status: 429, ...QUICK_RETRY },
+    { status: 429, ...QUICK_RETRY },
+  ]);
+
+  expect(run.code).toBe(5);
+  expect(run.stdout).toBe('');
+  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/rate-limiting requests \(429\)/)]);
+  expect(completions(fake)).toHaveLength(3); // the first try and the client's two retries
+});
+
+test('a 500 is retried and the next try answers', async () => {
+  const { run, model: fake } = await ask([{ status: 500, ...QUICK_RETRY }, { text: 'Recovered.' }]);
+
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe('Recovered.\n');
+  expect(completions(fake)).toHaveLength(2);
+});
+
+test('a 503 that outlasts the retries exits 5 with one line', async () => {
+  const { run, model: fake } = await ask([
+    { status: 503, ...QUICK_RETRY },
+    { status: 503, ...QUICK_RETRY },
+    { status: 503, ...QUICK_RETRY },
+  ]);
+
+  expect(run.code).toBe(5);
+  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/failed \(503.*try again in a few minutes/)]);
+  expect(completions(fake)).toHaveLength(3);
+});
+
+test('a stream that breaks off halfway exits 5 with one line, and no half answer on stdout', async () => {
+  const { run } = await ask([{ streamThenDrop: 'Your holdings are worth ₹1,2' }]);
+
+  expect(run.code).toBe(5);
+  expect(run.stdout).toBe('');
+  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/stopped in the middle of its answer/)]);
+});
+
+test('a stream that stalls halfway is given up after the idle timeout with one line (in process: the CLI waits 120 s)', async () => {
+  model = await startScriptedOpenAI([{ streamThenStall: 'Your holdings are worth PARTIAL' }]);
+  const complete = createComplete(createOpenAIClient({ apiKey: 'sk-test', baseURL: model.baseURL }), { model: 'scripted-model', idleTimeoutMs: 300 });
+  const shown: string[] = [];
+
+  const failure = await complete({ messages: [{ role: 'user', content: QUESTION }], tools: [] }, {
+    signal: new AbortController().signal, onTextDelta: (delta) => shown.push(delta),
+  }).then(() => undefined, (error: unknown) => error);
+
+  expect(failure).toBeInstanceOf(ModelApiError);
+  expect((failure as ModelApiError).exitCode).toBe(5);
+  expect((failure as Error).message).toMatch(/^The model API at http:\/\/127\.0\.0\.1:\d+ sent nothing for 0\.3 s in the middle of its answer: try again/);
+  expect(shown.join('')).toBe('Your holdings are worth PARTIAL'); // what came before the stall was passed on
+});
+
+test('in the REPL a broken stream costs one line; the half answer is not kept in the conversation', async () => {
+  const { session, fakeModel } = await replSession([
+    { streamThenDrop: 'Your holdings are worth PARTIAL' },
+    { text: 'Second answer.' },
+  ]);
+
+  session.type(`${QUESTION}\r`);
+  await session.waitFor(/stopped in the middle of its answer.*\n.*›/);
+  session.type('Try again?\r');
+  await session.waitFor('Second answer.');
+  expect(sentToModel(fakeModel, 1)).not.toContain('PARTIAL');
+  expect(session.text()).not.toMatch(STACK_LINE);
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('a context window overflow trims older tool results and is retried once', async () => {
+  const { session, fakeModel } = await replSession([
+    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
+    { text: 'You hold 20 stocks.' },
+    CONTEXT_OVERFLOW,
+    { text: 'Your cash is ₹99,725.05.' },
+  ]);
+
+  session.type('What do I hold?\r');
+  await session.waitFor(/You hold 20 stocks\.\n.*›/);
+  session.type(`${QUESTION}\r`);
+  await session.waitFor('Your cash is ₹99,725.05.');
+
+  expect(completions(fakeModel)).toHaveLength(4);
+  expect(sentToModel(fakeModel, 2)).toContain('tradingsymbol|'); // the request that overflowed had the holdings
+  const retried = sentToModel(fakeModel, 3);
+  expect(retried).toContain(TRIMMED_TOOL_RESULT.slice(0, 40));
+  expect(retried).not.toContain('tradingsymbol|');
+  expect(retried).toContain('You hold 20 stocks.'); // the conversation itself is kept
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('a context window overflow that trimming cannot cure is one line, and the session goes on', async () => {
+  const { session, fakeModel } = await replSession([
+    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
+    { text: 'You hold 20 stocks.' },
+    CONTEXT_OVERFLOW,
+    CONTEXT_OVERFLOW,
+    { text: 'Still here.' },
+  ]);
+
+  session.type('What do I hold?\r');
+  await session.waitFor(/You hold 20 stocks\.\n.*›/);
+  session.type(`${QUESTION}\r`);
+  await session.waitFor(/The conversation is too long for model "scripted-model".*use \/clear.*\n.*›/);
+  expect(completions(fakeModel)).toHaveLength(4); // retried once, not more
+  session.type('Hello?\r');
+  await session.waitFor('Still here.');
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('--ask with nothing older to trim does not retry a context window overflow: exit 5, one line', async () => {
+  const { run, model: fake } = await ask([CONTEXT_OVERFLOW]);
+
+  expect(run.code).toBe(5);
+  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/The conversation is too long for model "scripted-model"/)]);
+  expect(completions(fake)).toHaveLength(1);
+});
+
+test('a slow first token shows that kite-chat is waiting for the model', async () => {
+  const { session } = await replSession([{ text: 'Finally, an answer.', delayMs: 2500 }]);
+
+  session.type(`${QUESTION}\r`);
+  await session.waitFor(/waiting for the model… · \d+\.\d s/);
+  await session.waitFor('Finally, an answer.');
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});

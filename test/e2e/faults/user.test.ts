@@ -1,0 +1,164 @@
+// What a person at the keyboard does to a running kite-chat, in a real pseudo-terminal (and --ask as a script
+// would be interrupted): Ctrl-C while the answer streams, during a tool call, during the login wait, and twice in a
+// row; Ctrl-D; a pasted multi-line question; a 100 KB question. None of it may end in a stack trace or a hang.
+import { afterEach, expect, test } from 'vitest';
+import { MAX_QUESTION_CHARS } from '../../../src/agent/history-budget.js';
+import { ENABLE_BRACKETED_PASTE } from '../../../src/terminal/paste-input.js';
+import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import { LOGIN_WAIT_QUESTION } from '../../../src/login/kite-login.js';
+import { cancelledAtPrompt, endsWithPrompt, type PtySession } from '../../support/pty-session.js';
+import { runCli } from '../../support/run-cli.js';
+import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
+import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE, startRepl } from '../../support/faults-harness.js';
+
+/** What the screen shows when a turn is cancelled: "(cancelled)", then the next prompt as the last line. */
+const CANCELLED = '(cancelled) and the prompt under it';
+/** The size the brief names: over four times the question limit, yet under Linux's 128 KB limit on one argument. */
+const HUNDRED_KB = 100 * 1024;
+
+let kite: FakeKite | undefined;
+let model: ScriptedOpenAI | undefined;
+let repl: PtySession | undefined;
+
+afterEach(async () => {
+  repl?.kill();
+  await Promise.all([kite?.close(), model?.close()]);
+  repl = kite = model = undefined;
+});
+
+async function replWith(steps: Parameters<typeof startScriptedOpenAI>[0], options: { autoLogin?: boolean } = {}) {
+  kite = await startFakeKite({ autoLogin: options.autoLogin ?? true });
+  model = await startScriptedOpenAI(steps);
+  repl = await startRepl(kite.mcpUrl, model);
+  await repl.waitFor('›');
+  return { session: repl, fake: kite, fakeModel: model };
+}
+
+test('Ctrl-C while the answer streams stops it; the half answer is not kept and the next question works', async () => {
+  // On a terminal the answer is rendered a line at a time, so the first line is what shows while the rest streams.
+  const { session, fakeModel } = await replWith([{ streamThenStall: 'The first half of an answer.\nAnd the sec' }, { text: 'A fresh answer.' }]);
+
+  session.type('Tell me everything\r');
+  await session.waitFor('The first half of an answer.');
+  session.type('\u0003');
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
+  session.type('Again?\r');
+  await session.waitFor('A fresh answer.');
+  expect(sentToModel(fakeModel, 1)).not.toContain('The first half');
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('Ctrl-C during a tool call in --ask exits 130 with one line', async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  kite.faults.hangTools.add('get_holdings');
+  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+
+  const run = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl], {
+    env: await cliEnvironment(model), interruptWhen: /get_holdings/, killAfterMs: 15_000,
+  });
+
+  expect(run.code).toBe(130);
+  expect(nonEmptyLines(run.stderr).at(-1)).toBe('Interrupted.');
+  expect(run.stderr).not.toMatch(STACK_LINE);
+});
+
+test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async () => {
+  const { session } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, { text: 'Still here.' }], { autoLogin: false });
+
+  session.type('Holdings?\r');
+  await session.waitFor(/\/authorize\?session_id=kitemcp-/);
+  await session.waitForScreen((screen) => endsWithPrompt(screen, LOGIN_WAIT_QUESTION), 'the login question as the last line');
+  session.type('\u0003');
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
+  session.type('Hello?\r');
+  await session.waitFor('Still here.');
+  expect(session.text()).not.toMatch(STACK_LINE);
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('Ctrl-C during the login wait in --ask exits 130 with one line', async () => {
+  kite = await startFakeKite();
+  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+
+  const run = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl, '--no-browser'], {
+    env: await cliEnvironment(model), interruptWhen: /\/authorize\?session_id=/, killAfterMs: 15_000,
+  });
+
+  expect(run.code).toBe(130);
+  expect(nonEmptyLines(run.stderr).at(-1)).toBe('Interrupted.');
+});
+
+test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves', async () => {
+  const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+  fake.faults.hangTools.add('get_holdings');
+
+  session.type('Holdings?\r');
+  await session.waitFor(/get_holdings · \d+\.\d s/);
+  session.type('\u0003');
+  await session.waitForScreen(cancelledAtPrompt, CANCELLED);
+  session.type('\u0003');
+  expect(await exitWithin(session)).toBe(0);
+  expect(session.text()).not.toMatch(STACK_LINE);
+});
+
+test('Ctrl-D at the prompt leaves with code 0', async () => {
+  const { session } = await replWith([]);
+
+  session.type('\u0004');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test('Ctrl-D while a tool call hangs leaves at once with code 0', async () => {
+  const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+  fake.faults.hangTools.add('get_holdings');
+
+  session.type('Holdings?\r');
+  await session.waitFor(/get_holdings · \d+\.\d s/);
+  session.type('\u0004');
+  expect(await exitWithin(session)).toBe(0);
+  expect(session.text()).not.toMatch(STACK_LINE);
+});
+
+test('a pasted multi-line question is sent as one question, not one turn per line', async () => {
+  const { session, fakeModel } = await replWith([{ text: 'One answer for the whole paste.' }, { text: 'Unexpected second turn.' }]);
+
+  // The REPL asks the terminal to wrap pastes in ESC[200~ … ESC[201~, and the terminal does so from then on.
+  expect(session.output(), 'the REPL does not turn on bracketed paste: is terminal/paste-input.ts wired into commands/repl.ts? (TESTING.md)')
+    .toContain(ENABLE_BRACKETED_PASTE);
+  session.type('\u001b[200~Compare these:\rNSE:INFY\rNSE:TCS\u001b[201~\r');
+  await session.waitFor('One answer for the whole paste.');
+  await session.waitFor(/›\s*$/);
+
+  expect(completions(fakeModel)).toHaveLength(1);
+  const question = completions(fakeModel)[0]?.body?.messages?.at(-1);
+  expect(question).toEqual({ role: 'user', content: 'Compare these:\nNSE:INFY\nNSE:TCS' });
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
+
+test(`a 100 KB question in --ask is refused with one line naming the limit (${MAX_QUESTION_CHARS} characters), exit 2`, async () => {
+  kite = await startFakeKite({ autoLogin: true });
+  model = await startScriptedOpenAI([]);
+
+  const run = await runCli(['--ask', 'x'.repeat(HUNDRED_KB), '--url', kite.mcpUrl], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+
+  expect(run.code).toBe(2);
+  expect(nonEmptyLines(run.stderr)).toEqual([
+    `kite-chat: The question is 102,400 characters long; kite-chat sends at most ${MAX_QUESTION_CHARS.toLocaleString('en-US')} (about 8,000 tokens). Shorten it, or ask about a part at a time.`,
+  ]);
+  expect(completions(model)).toHaveLength(0);
+});
+
+test('a 100 KB question pasted into the REPL is refused with one line, and the session goes on', async () => {
+  const { session, fakeModel } = await replWith([{ text: 'Short questions work.' }]);
+
+  session.type(`\u001b[200~${'y'.repeat(HUNDRED_KB)}\u001b[201~\r`);
+  await session.waitFor(/The question is 102,400 characters long.*\n.*›/);
+  session.type('Short one?\r');
+  await session.waitFor('Short questions work.');
+  expect(completions(fakeModel)).toHaveLength(1);
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
+});
