@@ -1,8 +1,10 @@
 /**
- * Keeps secrets out of logs, transcripts and error messages (PEERS.md R8, R10): the values we know (API keys,
- * session ids, tokens) and the shapes we can recognise (Kite MCP session ids, signed login parameters, bearer
- * tokens, OpenAI keys, session headers). Pure: text in, text out. Used before anything is written or shown.
+ * Keeps secrets out of logs, transcripts, error messages and the model's context (PEERS.md R8, R10): the values we
+ * know (API keys, session ids, tokens) and the shapes we can recognise (Kite MCP session ids, UUIDs, signed login
+ * parameters, bearer tokens, API keys, credentials in URLs, session headers), and the queries of links in messages.
+ * The one set of redaction rules in kite-chat; every other module calls these. Pure: text in, text out.
  */
+import { sanitizeForTerminal } from './terminal/text.js';
 
 /** What a secret becomes; the patterns below also recognise it, so redacting twice changes nothing. */
 const REDACTED = '[redacted]';
@@ -13,11 +15,15 @@ const MIN_SECRET_LENGTH = 6;
 const VALUE = String.raw`(?:\[redacted\]|[^\s&"'<>()[\]{},;])+`;
 /** Keys whose values are credentials wherever they appear (query strings, form bodies, JSON). */
 const SECRET_KEYS = String.raw`session_?id|request_token|redirect_params|access_token|refresh_token`;
+/** A link in a message: scheme, then anything up to a space, a quote or closing punctuation. */
+const LINK = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()]+/gi;
 
 /** Each pattern keeps its first group (the key, or nothing) and replaces the rest with [redacted]. */
 const PATTERNS: readonly RegExp[] = [
-  // The kitemcp-<uuid4> ids of Kite's Streamable HTTP sessions (SERVER.md §1), wherever they appear.
-  /()kitemcp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+  // The kitemcp-<uuid4> ids of Kite's Streamable HTTP sessions (SERVER.md §1), and any other kitemcp- id.
+  /()kitemcp-[\w-]+/gi,
+  // Any other UUID: session and client ids of other servers.
+  /()\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi,
   // key=value and key%3Dvalue: the SSE sessionId, the signed session_id inside login links (query-escaped there),
   // Kite's request_token and redirect_params, OAuth tokens.
   new RegExp(String.raw`(\b(?:${SECRET_KEYS})(?:=|%3D))${VALUE}`, 'gi'),
@@ -26,10 +32,31 @@ const PATTERNS: readonly RegExp[] = [
   // The Mcp-Session-Id header as an HTTP header line.
   new RegExp(String.raw`(\bMcp-Session-Id\s*:\s*)${VALUE}`, 'gi'),
   // Authorization: Bearer <token> (RFC 6750 token characters).
-  /(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/g,
-  // OpenAI-style secret keys: sk-…, sk-proj-…
-  /()\bsk-[A-Za-z0-9_-]{16,}/g,
+  /(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
+  // API keys in the OpenAI style (sk-…, sk-proj-…, rk-…, pk-…), also as a server echoes them half-starred.
+  /()\b(?:sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g,
+  // A long run of letters and digits with both in it: a token, hash or key of some other shape.
+  /()\b(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/g,
+  // user:password@ in a URL.
+  /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+(?=@)/gi,
 ];
+
+/** Every pattern above, for text that knows no secret values. */
+export const redactSecrets = createRedactor({});
+
+/**
+ * Untrusted text (an error, a server's reply, a detail for a report) as one printable line: no terminal controls,
+ * no secrets (the given values and every pattern above), and links cut to scheme, host and path (redactLink).
+ */
+export function safeLine(text: string, values: readonly string[] = []): string {
+  return createRedactor({ values })(redactLinks(sanitizeForTerminal(text))).replace(/\s+/g, ' ').trim();
+}
+
+/** Every link in the text as redactLink leaves it: a query may carry a signed session or a token. */
+export function redactLinks(text: string): string {
+  // A link without a query, fragment or credentials is left exactly as written.
+  return text.replace(LINK, (link) => (/[?#@]/.test(link) ? redactLink(link) : link));
+}
 
 /** A function that redacts the given secret values and every pattern above. */
 export function createRedactor(secrets: { values?: readonly string[] }): (text: string) => string {

@@ -8,7 +8,6 @@ import type { Config } from './config/resolve.js';
 import { ConfigError } from './errors.js';
 import type { Complete } from './model/openai-model.js';
 import { openMcpConnection, type McpConnection } from './mcp/connection.js';
-import type { McpTool } from './mcp/session.js';
 import { createOAuthProvider } from './mcp/oauth.js';
 import type { OpenLink } from './login/opener.js';
 import { LOCAL_TOOLS, type LocalTool } from './portfolio/tools.js';
@@ -17,6 +16,7 @@ import { createStore, type Store } from './store.js';
 import { checkToolDrift } from './tools/drift.js';
 import { classifyTool, detectCatalog, offeredTools, type Catalog, type ToolClass } from './tools/policy.js';
 import { toOpenAITools, type ToolEntry } from './tools/schema.js';
+import type { Tool } from './tools/tool.js';
 import type { Ui } from './terminal/ui.js';
 
 export const AUDIT_LOG_FILE = 'audit.log';
@@ -27,7 +27,7 @@ export interface Runtime {
   readonly connection: McpConnection;
   readonly store: Store;
   readonly catalog: Catalog;
-  readonly tools: readonly McpTool[];
+  readonly tools: readonly Tool[];
   /** kite-chat's own read-only tools offered beside the server's (portfolio figures; Kite's catalog only). */
   readonly localTools: readonly LocalTool[];
   readonly classes: ReadonlyMap<string, ToolClass>;

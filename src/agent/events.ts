@@ -4,8 +4,8 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Usage } from '../model/openai-model.js';
+import type { ToolOutcome } from '../tools/tool.js';
 
-export interface ToolOutcome { text: string; isError: boolean }
 
 /** `name` is the server's own tool name (ToolEntry.serverName), not the function name the model used. */
 export type CallTool = (

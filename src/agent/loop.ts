@@ -12,9 +12,9 @@ import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from '../model/openai-model.js';
 import { parseToolArguments, type ToolEntry } from '../tools/schema.js';
 import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
-import { isRecord } from '../tools/json-schema.js';
+import { canonicalJson, isRecord, tryParseJson } from '../json.js';
 
-export type { AgentEvent, CallTool, ToolOutcome, TurnResult, TurnToolCall } from './events.js';
+export type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
 
 /** A model that asks for the same call a third round in a row is stuck: the same answer will not unstick it. */
 const REPEAT_LIMIT = 3;
@@ -222,24 +222,14 @@ function assistantToolCallMessage(response: ModelResponse): ChatCompletionAssist
 /** Name plus arguments with object keys sorted, so `{"a":1,"b":2}` and `{ "b": 2, "a": 1 }` count as the same call. */
 function callKey(call: ModelToolCall): string {
   const value = readObject(call.arguments);
-  return JSON.stringify([call.name, value === undefined ? call.arguments.trim() : sortKeys(value)]);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  return canonicalJson([call.name, value ?? call.arguments.trim()]);
 }
 
 /** The arguments as the model sent them when they are a JSON object (empty text counts as `{}`), else undefined. */
 function readObject(raw: string): Record<string, unknown> | undefined {
   if (raw.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(raw);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = tryParseJson(raw);
+  return isRecord(value) ? value : undefined;
 }
 
 
@@ -293,10 +283,6 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function parseLoosely(raw: string): { ok: true; value: Record<string, unknown> } {
-  try {
-    const value: unknown = JSON.parse(raw === '' ? '{}' : raw);
-    return { ok: true, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {} };
-  } catch {
-    return { ok: true, value: {} };
-  }
+  const value = tryParseJson(raw === '' ? '{}' : raw);
+  return { ok: true, value: isRecord(value) ? value : {} };
 }

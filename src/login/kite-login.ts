@@ -9,13 +9,15 @@ import { alreadyLoggedInAs, answerForUser, noLinkAdvice, refusedLinkAdvice } fro
 import type { OpenLink } from './opener.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
 import { oneLineForTerminal } from '../terminal/text.js';
+import type { ToolOutcome } from '../tools/tool.js';
 
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
 export const LOGIN_POLL_INTERVAL_MS = 2_000;
 /** The REPL's question while it waits: what the person does, and the one key that says it is done. */
 export const LOGIN_WAIT_QUESTION = 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done. ';
 
-export type ProbeTool = (name: string, signal: AbortSignal) => Promise<{ text: string; isError: boolean }>;
+/** Calls a read-only tool without arguments on the session the login is for. */
+export type ProbeTool = (name: string, signal: AbortSignal) => Promise<ToolOutcome>;
 
 export interface LoginScreen {
   showLink(input: { warning: string; link: string }): void;
@@ -48,7 +50,7 @@ export type LoginOutcome =
   | { status: 'session-lost' };
 
 /** Handles what the `login` tool returned: shows and opens the link, waits, and says how it ended. */
-export async function completeLogin(answer: { text: string; isError: boolean }, deps: LoginDeps): Promise<LoginOutcome> {
+export async function completeLogin(answer: ToolOutcome, deps: LoginDeps): Promise<LoginOutcome> {
   if (answer.isError) return showUnreadableAnswer(answer.text, deps);
   const userName = alreadyLoggedInAs(answer.text);
   if (userName !== undefined) return { status: 'already', userName: oneLineForTerminal(userName) || 'the user' };
@@ -131,15 +133,19 @@ async function probeProfile(probe: ProbeTool, signal: AbortSignal): Promise<stri
 /**
  * Who a profile (get_profile, or the next server's `portfolio` profile) belongs to, as one line safe to print: the
  * server's text is untrusted, and a name carrying terminal controls must not clear the screen or set the clipboard.
- * Throws when the text is not JSON.
+ * The name, else the user id, else "the user"; `withId` adds the id after a name ("Ravi Kumar (AB1234)"). The one
+ * reader of a profile in kite-chat. Throws when the text is not JSON.
  */
-export function userNameFromProfile(text: string): string {
+export function userNameFromProfile(text: string, options: { withId?: boolean } = {}): string {
   const profile = JSON.parse(text) as { user_name?: unknown; user_id?: unknown } | null;
-  for (const candidate of [profile?.user_name, profile?.user_id]) {
-    const shown = typeof candidate === 'string' || typeof candidate === 'number' ? oneLineForTerminal(String(candidate)) : '';
-    if (shown !== '') return shown;
-  }
-  return 'the user';
+  const name = shownValue(profile?.user_name);
+  const id = shownValue(profile?.user_id);
+  if (options.withId === true && name !== '' && id !== '') return `${name} (${id})`;
+  return name || id || 'the user';
+}
+
+function shownValue(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? oneLineForTerminal(String(value)) : '';
 }
 
 function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {

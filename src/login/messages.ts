@@ -5,7 +5,7 @@
  * login/kite-login.ts runs the flow; this module only words it.
  */
 import type { LoginOutcome } from './kite-login.js';
-import { createRedactor } from '../redact.js';
+import { redactSecrets } from '../redact.js';
 import { sanitizeForTerminal } from '../terminal/text.js';
 
 /**
@@ -32,7 +32,6 @@ const NEXT_SENTENCE = /\.\s+[A-Z][a-z]+\s+[a-z].*$/;
 const LINK_WITH_SCHEME = /\b(?:[a-z][a-z0-9+.-]*:\/\/|(?:javascript|data|file|vbscript|blob):)[^\s)\]>"'`]*/gi;
 /** A host and path written without a scheme (`mcp.kite.trade/authorize?…`): a person could still open it. */
 const HOST_AND_PATH = /\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[^\s)\]>"'`]*/gi;
-const redactSecrets = createRedactor({});
 
 /** The user's name in an "already logged in" answer, and nothing after it; undefined for any other text. */
 export function alreadyLoggedInAs(text: string): string | undefined {

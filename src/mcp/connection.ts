@@ -4,8 +4,10 @@
  * id (SERVER.md §2), so every replacement is said out loud: it means a new login.
  */
 import type { Store } from '../store.js';
-import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession, type McpTool } from './session.js';
+import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession } from './session.js';
+import type { Tool } from '../tools/tool.js';
 import type { OAuthLoginProvider } from './oauth.js';
+import { isRecord, tryParseJson } from '../json.js';
 
 /** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
@@ -51,7 +53,7 @@ export interface McpConnection {
   /** Starts a new session after the server said the current one is gone; the saved id is replaced. */
   replace(reason: string): Promise<McpSession>;
   /** Tools of the server, listed once per run (the catalog does not change under a running session). */
-  tools(): Promise<McpTool[]>;
+  tools(): Promise<Tool[]>;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,7 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
   const canResume = !deps.url.pathname.endsWith('/sse');
   let lostController = new AbortController();
   let current = await start();
-  let toolList: Promise<McpTool[]> | undefined;
+  let toolList: Promise<Tool[]> | undefined;
 
   async function start(): Promise<McpSession> {
     const saved = canResume ? await readSaved() : undefined;
@@ -151,13 +153,9 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
 
 /** session.json's record, or why it cannot be used: it was written by us, so anything else in it is damage or tampering. */
 function parseSavedSession(text: string, now: number): SavedSession | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    return 'it is not valid JSON';
-  }
-  const record = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof SavedSession, unknown>>;
+  const value = tryParseJson(text);
+  if (value === undefined) return 'it is not valid JSON';
+  const record: Partial<Record<keyof SavedSession, unknown>> = isRecord(value) ? value : {};
   if (typeof record.url !== 'string') return 'it names no server';
   if (typeof record.sessionId !== 'string' || !SESSION_ID_PATTERN.test(record.sessionId)) return 'its session id is not valid';
   if (typeof record.createdAt !== 'number' || !Number.isFinite(record.createdAt)) return 'it has no valid creation time';

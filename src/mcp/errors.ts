@@ -1,10 +1,11 @@
 /**
  * How MCP connection and call failures are worded: the two error classes mcp/session.ts throws, the failure kinds
- * it classifies SDK errors into, their one-line messages, and the redaction used before anything reaches a log.
+ * it classifies SDK errors into, and their one-line messages (redacted by redact.ts before they are printed or logged).
  * No SDK imports here: classifying the SDK's error classes stays in mcp/session.ts. Messages name the server by
  * origin + path only (no query string, userinfo or session id), because they are printed.
  */
 import { McpConnectError } from '../errors.js';
+import { safeLine } from '../redact.js';
 
 /** Error texts can quote a whole server reply; a printed reason is a hint, not a dump. */
 const MAX_REASON_CHARS = 120;
@@ -153,24 +154,6 @@ export function sessionGoneMessage(place: string, status: 400 | 404): string {
   return `The Kite MCP session at ${place} has ended on the server (HTTP ${status}): start a new session and log in again.`;
 }
 
-/**
- * Removes what must never reach a log or a terminal: session ids (Kite's `kitemcp-<uuid>`, plain uuids, a
- * `sessionId=` parameter, the known id), URL query strings and userinfo, terminal escapes and line breaks.
- */
-export function redact(text: string, sessionId?: string): string {
-  let result = text;
-  if (sessionId !== undefined && sessionId !== '') result = result.split(sessionId).join('[session]');
-  return result
-    .replace(/kitemcp-[\w-]+/gi, '[session]')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '[id]')
-    .replace(/(session_?id=)[^&\s"']+/gi, '$1[session]')
-    .replace(/(mcp-session-id["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1[session]')
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1')
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*)\?[^\s#]*/gi, '$1?[query]')
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ');
-}
-
 /** The message plus its causes' messages and codes, so fetch's "fetch failed" still tells ECONNREFUSED from TLS. */
 export function errorChainText(error: unknown): string {
   const parts: string[] = [];
@@ -187,7 +170,7 @@ export function errorChainText(error: unknown): string {
 }
 
 function shortReason(text: string): string {
-  const clean = redact(text).replace(/^(MCP error|Streamable HTTP error|SSE error):\s*/i, '').trim();
+  const clean = safeLine(text).replace(/^(MCP error|Streamable HTTP error|SSE error):\s*/i, '').trim();
   if (clean === '') return 'no details';
   return clean.length > MAX_REASON_CHARS ? `${clean.slice(0, MAX_REASON_CHARS - 1)}…` : clean;
 }

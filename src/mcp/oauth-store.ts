@@ -5,6 +5,7 @@
  * the shapes. Writes in one process are serialised, so a registration and its tokens never overwrite each other.
  */
 import type { Store } from '../store.js';
+import { isRecord } from '../json.js';
 
 export const OAUTH_FILE = 'oauth.json';
 
@@ -25,13 +26,13 @@ export function createOAuthStore(store: Store, serverUrl: URL): OAuthStore {
 
   async function readFile(): Promise<Record<string, unknown>> {
     const value = await store.readJson(OAUTH_FILE);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return isRecord(value) ? value : {};
   }
 
   async function read(): Promise<OAuthRecord> {
     const entry = (await readFile())[key];
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return {};
-    const { clientInformation, tokens } = entry as Record<string, unknown>;
+    if (!isRecord(entry)) return {};
+    const { clientInformation, tokens } = entry;
     return {
       ...(clientInformation === undefined ? {} : { clientInformation }),
       ...(tokens === undefined ? {} : { tokens }),

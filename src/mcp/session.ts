@@ -21,13 +21,14 @@ import {
   failureFromMessage,
   McpSessionGoneError,
   McpUnauthorizedError,
-  redact,
   serverPlace,
   sessionGoneMessage,
   ToolTimeoutError,
   type Failure,
 } from './errors.js';
 import { describeAuthorizationError, type OAuthLoginProvider } from './oauth.js';
+import { safeLine } from '../redact.js';
+import type { Tool, ToolContent, ToolResult } from '../tools/tool.js';
 
 export { AuthorizationRenewedError, McpSessionGoneError, McpUnauthorizedError, ToolTimeoutError } from './errors.js';
 
@@ -41,23 +42,6 @@ const CLIENT_INFO = { name: 'kite-chat', version: '0.1.0' };
 
 const debug = debuglog('kite-chat');
 
-export interface McpTool {
-  name: string;
-  description?: string | undefined;
-  inputSchema: Record<string, unknown>;
-  annotations?: Record<string, unknown> | undefined;
-}
-export interface ToolContent {
-  type: string;
-  text?: string;
-  mimeType?: string;
-  uri?: string;
-  resource?: { uri?: string; mimeType?: string; text?: string };
-}
-export interface ToolCallResult {
-  isError: boolean;
-  content: ToolContent[];
-}
 export type TransportKind = 'sse' | 'streamable-http';
 
 /** What the server said about itself in `initialize`; a resumed session sends no initialize, so it has none. */
@@ -77,8 +61,8 @@ export interface McpSession {
   /** The server's name, version and protocol version from `initialize`; undefined for a resumed session. */
   readonly server: McpServerInfo | undefined;
   /** Fetched once and cached for the session (all pages if the server paginates). */
-  listTools(): Promise<McpTool[]>;
-  callTool(name: string, args: Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ToolCallResult>;
+  listTools(): Promise<Tool[]>;
+  callTool(name: string, args: Record<string, unknown>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ToolResult>;
   /** The transport closed or failed for good (the SSE stream dropped). A gone session is not reported here: calls throw McpSessionGoneError. */
   onLost(listener: (reason: string) => void): void;
   /** Closes the transport WITHOUT ending the server session (no DELETE: that would revoke the Kite login). */
@@ -138,7 +122,7 @@ export async function connectMcp(options: ConnectOptions): Promise<McpSession> {
 async function authorize(finishAuth: FinishAuth, options: ConnectOptions, signal?: AbortSignal): Promise<void> {
   const code = await (options.authProvider as OAuthLoginProvider).waitForAuthorizationCode(signal);
   await finishAuth(code).catch((error: unknown) => {
-    debug('finishing the authorization failed: %s', redact(errorChainText(error)));
+    debug('finishing the authorization failed: %s', safeLine(errorChainText(error)));
     if (error instanceof CliError) throw error;
     throw new LoginRequiredError(authorizationFailureMessage(serverPlace(options.url), describeAuthorizationError(error)), { cause: error });
   });
@@ -180,7 +164,7 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
   };
   const currentSessionId = () => (transport instanceof StreamableHTTPClientTransport ? transport.sessionId : sseSessionId);
   const hasSession = () => currentSessionId() !== undefined;
-  const log = (what: string, error: unknown) => debug('%s: %s', what, redact(errorChainText(error), currentSessionId()));
+  const log = (what: string, error: unknown) => debug('%s: %s', what, safeLine(errorChainText(error), [currentSessionId() ?? '']));
 
   let connected = false;
   /** Ends a connect attempt early: over SSE a reply that is not JSON-RPC only reaches onerror, not the request. */
@@ -211,9 +195,9 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
     if (connected) markLost(`The connection to the Kite MCP server at ${place} closed.`);
   };
 
-  let toolList: Promise<McpTool[]> | undefined;
-  async function fetchTools(requestTimeoutMs: number): Promise<McpTool[]> {
-    const tools: McpTool[] = [];
+  let toolList: Promise<Tool[]> | undefined;
+  async function fetchTools(requestTimeoutMs: number): Promise<Tool[]> {
+    const tools: Tool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
       const result = await client.listTools(cursor === undefined ? undefined : { cursor }, { timeout: requestTimeoutMs });
@@ -388,7 +372,7 @@ function isSchemaError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ZodError';
 }
 
-function toMcpTool(tool: { name: string; description?: string | undefined; inputSchema: object; annotations?: object | undefined }): McpTool {
+function toMcpTool(tool: { name: string; description?: string | undefined; inputSchema: object; annotations?: object | undefined }): Tool {
   return {
     name: tool.name,
     description: tool.description,
@@ -415,7 +399,7 @@ function toToolContent(item: unknown): ToolContent {
   return content;
 }
 
-function errorResult(text: string): ToolCallResult {
+function errorResult(text: string): ToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
 

@@ -4,6 +4,7 @@
  * first that lists a model becomes a suggestion: the exact OPENAI_BASE_URL=… OPENAI_MODEL=… line to use it. Using it
  * stays the user's decision; cli.ts and commands/doctor/doctor.ts print the suggestion, nothing here prints.
  */
+import { isRecord } from '../json.js';
 
 export interface LocalModelServer {
   name: string;
@@ -68,10 +69,10 @@ async function probe(server: LocalModelServer, fetchImpl: typeof fetch): Promise
 
 /** The `data[].id` strings of an OpenAI model list, printable ones only (a server's text reaches the terminal). */
 function modelIds(body: unknown): string[] {
-  const data = typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
+  const data = isRecord(body) ? body['data'] : undefined;
   if (!Array.isArray(data)) return [];
   return data
-    .map((entry: unknown) => (typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined))
+    .map((entry: unknown) => (isRecord(entry) ? entry['id'] : undefined))
     .filter((id): id is string => typeof id === 'string' && /^[\x21-\x7e]{1,200}$/.test(id));
 }
 

@@ -13,7 +13,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../config/resolve.js';
 import { ContextLengthError, ModelApiError } from '../errors.js';
-import { createSecretMask } from '../redact.js';
+import { createSecretMask, safeLine } from '../redact.js';
 import { isParallelToolCallRefusal, oneToolCallPerMessage } from './single-tool-calls.js';
 import { estimateSpentTokens } from './token-estimate.js';
 
@@ -315,17 +315,10 @@ function serverSaid(error: APIError): string {
   return `: ${quote(text)}`;
 }
 
-/** Untrusted text made safe for one line: no control characters, credentials or keys, and short. */
+/** Untrusted text made safe for one line (redact.ts: no control characters, credentials or keys), and short. */
 function quote(text: string): string {
   if (text.trimStart().startsWith('<')) return 'an HTML page, not an API reply';
-  const safe = text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
-    .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [redacted]')
-    .replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '[redacted key]')
-    .replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const safe = safeLine(text);
   return safe.length <= MAX_QUOTED_CHARS ? safe : `${safe.slice(0, MAX_QUOTED_CHARS - 1)}…`;
 }
 

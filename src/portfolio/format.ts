@@ -4,7 +4,7 @@
  * here is half away from zero and happens once, on the exact value. Pure.
  */
 import { decimalText, percentOf, roundTo, type Decimal } from './decimal.js';
-import { formatRupees, groupIndian } from '../inr.js';
+import { formatRupees, rupeeDigits } from '../inr.js';
 
 /** Prices keep the decimals Kite sent (801.78125, NAV 2081.4984) up to this many; past it is float noise. */
 const MAX_PRICE_DECIMALS = 6;
@@ -28,7 +28,7 @@ export function price(value: Decimal): string {
   const text = decimalText(value, { minDecimals: 2, maxDecimals: MAX_PRICE_DECIMALS });
   const negative = text.startsWith('-');
   const [integerPart = '0', fraction = ''] = (negative ? text.slice(1) : text).split('.');
-  return `${negative ? '-' : ''}₹${groupIndian(integerPart)}.${fraction}`;
+  return rupeeDigits(negative ? '-' : '', integerPart, fraction);
 }
 
 /** 382.488 → "382.488"; 16 → "16". */

@@ -10,23 +10,12 @@ import {
 } from './rows.js';
 import { portfolioSummaryText } from './summary.js';
 import { readPositions } from './positions-split.js';
+import type { ReadTool, Tool, ToolOutcome } from '../tools/tool.js';
 
-export type ReadTool = (
-  name: string,
-  args: Record<string, unknown>,
-  signal: AbortSignal,
-) => Promise<ToolAnswer>;
-
-export interface ToolAnswer {
-  text: string;
-  isError: boolean;
-}
-
-export interface LocalTool {
-  name: string;
+/** A tool kite-chat runs itself: it reads the server through `read` and answers with figures computed in code. */
+export interface LocalTool extends Tool {
   description: string;
-  inputSchema: Record<string, unknown>;
-  run(args: Record<string, unknown>, read: ReadTool, signal: AbortSignal, now: Date): Promise<ToolAnswer>;
+  run(args: Record<string, unknown>, read: ReadTool, signal: AbortSignal, now: Date): Promise<ToolOutcome>;
 }
 
 /** A server's failure text is quoted in a MISSING line up to this length: enough to say why, not a page of it. */
@@ -106,7 +95,7 @@ export function isLocalTool(name: string): boolean {
   return LOCAL_NAMES.has(name);
 }
 
-type Settled = PromiseSettledResult<ToolAnswer>;
+type Settled = PromiseSettledResult<ToolOutcome>;
 
 /**
  * Holdings are the one part nothing can be computed without. A failed read comes back with the server's text
@@ -138,7 +127,7 @@ function optionalPart<Value>(settled: Settled, parse: (text: string) => Value): 
 }
 
 /** Absurd data (an amount past ₹10^15 that formatRupees refuses) ends in a tool error, not a crashed turn. */
-function computed(build: () => string): ToolAnswer {
+function computed(build: () => string): ToolOutcome {
   try {
     return { text: build(), isError: false };
   } catch (error) {

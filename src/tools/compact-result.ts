@@ -6,6 +6,7 @@
  */
 import { formatNumber, hasUnrepresentableNumber, roundNumbersDeep } from './float-noise.js';
 import { capTableLines, capText, DEFAULT_RESULT_BUDGET_CHARS } from './result-budget.js';
+import { isRecord } from '../json.js';
 
 export { DEFAULT_RESULT_BUDGET_CHARS };
 
@@ -80,22 +81,18 @@ function parseJson(text: string): { value: unknown } | undefined {
   return hasUnrepresentableNumber(text) ? undefined : { value };
 }
 
-function isPlainObject(value: unknown): value is PlainObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isRecordArray(value: unknown): value is PlainObject[] {
-  return Array.isArray(value) && value.every(isPlainObject);
+  return Array.isArray(value) && value.every(isRecord);
 }
 
 function tableSource(value: unknown): TableSource | undefined {
   if (isRecordArray(value)) return { records: value };
-  if (!isPlainObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const keys = Object.keys(value);
   const { data, pagination } = value;
-  if (keys.length === 2 && isRecordArray(data) && isPlainObject(pagination)) return { records: data, pagination };
+  if (keys.length === 2 && isRecordArray(data) && isRecord(pagination)) return { records: data, pagination };
   const records = Object.values(value);
-  if (keys.length > 0 && records.every(isPlainObject)) return { records, keys };
+  if (keys.length > 0 && records.every(isRecord)) return { records, keys };
   return undefined;
 }
 
@@ -104,7 +101,7 @@ function flattenInto(record: PlainObject, prefix: string, row: Map<string, unkno
   for (const [key, value] of Object.entries(record)) {
     if (!USABLE_KEY.test(key)) return false;
     const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0) {
+    if (isRecord(value) && Object.keys(value).length > 0) {
       if (!flattenInto(value, name, row)) return false;
     } else {
       if (row.has(name)) return false; // only the map's own key column can clash
@@ -119,7 +116,7 @@ function isEmptyValue(value: unknown): boolean {
   if (value === undefined || value === null || value === '' || value === 0 || value === false) return true;
   if (value === ZERO_TIME) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isPlainObject(value) && Object.keys(value).length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
 }
 
 /** Undefined when the records cannot make a faithful table (an unusable key, or no column with a value). */
@@ -192,6 +189,6 @@ function cellText(value: unknown, rules: Set<Rule>): string {
     return value.map((item) => scalarText(item, rules)).join(';');
   }
   if (Array.isArray(value)) return jsonCell(value, rules);
-  if (isPlainObject(value)) return scalarText(null, rules); // only {} reaches here: the rest was flattened
+  if (isRecord(value)) return scalarText(null, rules); // only {} reaches here: the rest was flattened
   return scalarText(value, rules);
 }

@@ -5,10 +5,10 @@
  * tool changes class. The first run only records. Reads and writes through the Store; printing is the caller's.
  */
 import { createHash } from 'node:crypto';
-import type { McpTool } from '../mcp/session.js';
+import type { Tool } from './tool.js';
 import type { Store } from '../store.js';
 import type { ToolClass } from './policy.js';
-import { isRecord } from './json-schema.js';
+import { canonicalJson, isRecord } from '../json.js';
 
 export const TOOLS_FILE = 'tools.json';
 const FORMAT_VERSION = 1;
@@ -39,11 +39,12 @@ export interface Drift {
 }
 
 /** Each tool's hash and class, keyed by name. */
-export function fingerprintTools(tools: readonly McpTool[], classes: ReadonlyMap<string, ToolClass>): Fingerprint {
+export function fingerprintTools(tools: readonly Tool[], classes: ReadonlyMap<string, ToolClass>): Fingerprint {
   const prints: Fingerprint = {};
   for (const tool of tools) {
     const described = { name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema, annotations: tool.annotations ?? {} };
-    const hash = createHash('sha256').update(stableJson(described)).digest('hex');
+    // Keys sorted, so the same tool listed with its keys in another order hashes the same.
+    const hash = createHash('sha256').update(canonicalJson(described)).digest('hex');
     prints[tool.name] = { hash, class: classes.get(tool.name) ?? 'write' };
   }
   return prints;
@@ -88,7 +89,7 @@ export function describeDrift(drift: Drift, server: string, since: string): stri
 export interface DriftInput {
   store: Store;
   serverUrl: URL;
-  tools: readonly McpTool[];
+  tools: readonly Tool[];
   classes: ReadonlyMap<string, ToolClass>;
 }
 
@@ -149,14 +150,5 @@ function readSaved(value: unknown): SavedFile {
 function shown(name: string): string {
   const printable = name.replace(/[^\x21-\x7e]/g, '?');
   return printable.length > MAX_SHOWN_NAME_CHARS ? `${printable.slice(0, MAX_SHOWN_NAME_CHARS)}…` : printable;
-}
-
-/** JSON with object keys sorted, so the same tool listed with its keys in another order hashes the same. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${stableJson(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 

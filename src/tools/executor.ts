@@ -3,7 +3,8 @@
  * live MCP session, and the result made compact for the model. The loop sees only `{ text, isError }`. A read may be
  * repeated once on a new session when the server ended the old one; a write is never repeated (PEERS.md R17).
  */
-import type { CallTool, ToolOutcome } from '../agent/loop.js';
+import type { CallTool } from '../agent/loop.js';
+import type { ToolOutcome } from './tool.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { LoginRequiredError, type CliError } from '../errors.js';
 import { completeLogin, showUnreadableAnswer, userNameFromProfile, type LoginDeps, type LoginOutcome } from '../login/kite-login.js';

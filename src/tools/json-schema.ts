@@ -18,6 +18,7 @@
 // Strict mode (unused: Kite's schemas have optional fields) also rejects `default`, unknown `format`s and more.
 // So we keep an allow-list of keywords whose values we check, and drop the rest: `$schema`, `$id`, `$comment`,
 // `$anchor`, `$defs`/`definitions` (after inlining), `patternProperties`, `if`/`then`/`else`, `not`, `x-…`, etc.
+import { isRecord, tryParseJson } from '../json.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -416,18 +417,6 @@ function compilePattern(pattern: string): RegExp | undefined {
   }
 }
 
-function tryParseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@
  * tool destructive; any other server's tool reads only when annotated `readOnlyHint: true`. Unknown means write.
  * Pure decisions: confirming a write is trading/write-gate.ts's job, running it tools/executor.ts's.
  */
+import type { Tool } from './tool.js';
 
 export type ToolClass = 'read' | 'write';
 export type Catalog = 'kite' | 'kite-modes' | 'other';
@@ -57,7 +58,7 @@ const KITE_SIGNATURE = ['get_holdings', 'get_profile'];
 /** Tools the mode-based rewrite cannot do without. */
 const KITE_MODES_SIGNATURE = ['portfolio', 'orders', 'market'];
 
-type Tool = { name: string; annotations?: Record<string, unknown> | undefined };
+type NamedTool = Pick<Tool, 'name' | 'annotations'>;
 
 /** Which server's naming applies. A catalog with both signatures counts as v0.3, and its mode tools as unknown. */
 export function detectCatalog(toolNames: readonly string[]): Catalog {
@@ -68,7 +69,7 @@ export function detectCatalog(toolNames: readonly string[]): Catalog {
 }
 
 /** A tool's class as listed (`kite-chat tools`, /tools). A mode tool that can write is 'write'. */
-export function classifyTool(tool: Tool, catalog: Catalog): ToolClass {
+export function classifyTool(tool: NamedTool, catalog: Catalog): ToolClass {
   switch (catalog) {
     case 'kite':
       return KITE_READ_TOOLS.has(tool.name) ? 'read' : 'write';
@@ -105,7 +106,7 @@ export function classifyCall(
  * The tools the model may see. Write tools only with --trading in the REPL (R1). A mode tool that mixes reads and
  * writes stays offered for its reads; its write calls are refused one by one (classifyCall).
  */
-export function offeredTools<T extends Tool>(
+export function offeredTools<T extends NamedTool>(
   tools: readonly T[],
   options: { trading: boolean; mode: 'ask' | 'repl' },
 ): T[] {

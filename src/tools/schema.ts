@@ -5,7 +5,9 @@
  * Pure: no SDK at runtime, no I/O. Capping and compacting results happen in the caller.
  */
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { describeValue, isRecord, normaliseSchema, validateValue } from './json-schema.js';
+import { isRecord } from '../json.js';
+import { describeValue, normaliseSchema, validateValue } from './json-schema.js';
+import type { Tool, ToolContent } from './tool.js';
 
 /** OpenAI answers 400 string_above_max_length beyond this (seen in getsentry/sentry-mcp#106, OpenHands#4838). */
 export const MAX_TOOL_DESCRIPTION_CHARS = 1024;
@@ -16,13 +18,6 @@ const MAX_FUNCTION_NAME_LENGTH = 64;
 const HASH_SUFFIX_LENGTH = 9;
 /** A model fixes a few problems per retry; a long list only buries the first. */
 const MAX_REPORTED_PROBLEMS = 5;
-
-export interface McpToolLike {
-  name: string;
-  description?: string | undefined;
-  inputSchema: Record<string, unknown>;
-  annotations?: Record<string, unknown> | undefined;
-}
 
 export interface ToolEntry {
   definition: ChatCompletionFunctionTool;
@@ -39,20 +34,12 @@ export interface ToolEntry {
 
 export type ParsedArguments = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
-export interface ToolContentLike {
-  type: string;
-  text?: string;
-  mimeType?: string;
-  uri?: string;
-  resource?: { uri?: string; mimeType?: string; text?: string };
-}
-
 /**
  * One OpenAI function per distinct server tool name, in the server's order. Names that are already valid stay as
  * they are; a tool listed twice under the same name is offered once (the first listing wins). No `strict: true`:
  * strict mode needs every property required, and Kite's tools have optional ones.
  */
-export function toOpenAITools(tools: readonly McpToolLike[]): ToolEntry[] {
+export function toOpenAITools(tools: readonly Tool[]): ToolEntry[] {
   const seen = new Set<string>();
   const distinct = tools.filter((tool) => !seen.has(tool.name) && seen.add(tool.name));
   const functionNames = assignFunctionNames(distinct.map((tool) => tool.name));
@@ -154,13 +141,13 @@ export function parseToolArguments(raw: string, inputSchema: Record<string, unkn
 /** Text items as they are, other content as a one-line placeholder, joined by newlines. */
 export function toolResultText(result: {
   isError?: boolean | undefined;
-  content?: readonly ToolContentLike[] | undefined;
+  content?: readonly ToolContent[] | undefined;
 }): string {
   const text = (result.content ?? []).map(contentText).join('\n');
   return text.trim() === '' ? '(tool returned no content)' : text;
 }
 
-function contentText(item: ToolContentLike): string {
+function contentText(item: ToolContent): string {
   switch (item.type) {
     case 'text':
       return typeof item.text === 'string' ? item.text : '';

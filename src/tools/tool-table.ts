@@ -3,14 +3,14 @@
  * tools marked as local, for `kite-chat tools` and the REPL's /tools. Names and descriptions come from the server,
  * so terminal control sequences are removed here (`kite-chat tools` writes the table straight to stdout).
  */
-import type { McpTool } from '../mcp/session.js';
+import type { Tool } from './tool.js';
 import { sanitizeForTerminal } from '../terminal/text.js';
 import type { ToolClass } from './policy.js';
 
 const DESCRIPTION_WIDTH = 72;
 
 export function formatToolTable(
-  tools: readonly McpTool[],
+  tools: readonly Tool[],
   classes: ReadonlyMap<string, ToolClass>,
   localTools: readonly { name: string; description: string }[] = [],
 ): string[] {

@@ -4,8 +4,8 @@
  * quantity), a fraction is cut to a whole number; each such mismatch is recorded as a problem. Existing orders and
  * GTTs come from get_orders / get_gtts. Pure; trading/order-preview.ts builds the preview from these pieces.
  */
-import { formatRupees } from '../inr.js';
-import { isRecord } from '../tools/json-schema.js';
+import { formatAnyRupees } from '../inr.js';
+import { isRecord } from '../json.js';
 
 /** What a Kite trading symbol is made of (M&M, BAJAJ-AUTO, NIFTY25AUG24500CE); anything else is refused. */
 const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9&_.-]*$/;
@@ -117,14 +117,9 @@ export function field(label: string, value: string): string {
   return head.length < LABEL_WIDTH ? `${head.padEnd(LABEL_WIDTH)}${value}` : `${head} ${value}`;
 }
 
-/** A rupee amount that never throws, for numbers a model sent. */
-export function rupees(value: number): string {
-  return Number.isFinite(value) && Math.abs(value) < 1e12 ? formatRupees(value) : `₹${value}`;
-}
-
 /** A price argument: zero means "not sent" to Kite (gokiteconnect `omitempty`). */
 export function money(value: number): string {
-  return value === 0 ? '(not set)' : rupees(value);
+  return value === 0 ? '(not set)' : formatAnyRupees(value);
 }
 
 export function count(value: number): string {
@@ -204,7 +199,7 @@ export function gttFields(gtt: Record<string, unknown> | undefined): GttFields {
   const side = orders[0]?.['transaction_type'];
   const quantity = quantities.length === 0 ? undefined : Math.max(...quantities);
   const text = `${show(side ?? '?')} ${show(condition['exchange'] ?? '?')}:${show(symbol)}, ` +
-    `trigger ${triggers.map(rupees).join(' / ') || '?'}, quantity ${quantities.join(' / ') || '?'}, ` +
+    `trigger ${triggers.map(formatAnyRupees).join(' / ') || '?'}, quantity ${quantities.join(' / ') || '?'}, ` +
     `status ${show(gtt?.['status'] ?? 'unknown')}`;
   return { symbol: symbol.toUpperCase(), ...(quantity === undefined ? {} : { quantity }), text, triggers, quantities, limits };
 }
@@ -220,8 +215,8 @@ export function orderSentence(
 
 /** How an order of this type is priced, in words; a price or trigger of 0 is one Kite was not sent. */
 export function pricingText(orderType: string, price: number, trigger: number): string {
-  const limit = `limit ${price > 0 ? rupees(price) : '(no price)'}`;
-  const triggerText = `trigger ${trigger > 0 ? rupees(trigger) : '(not set)'}`;
+  const limit = `limit ${price > 0 ? formatAnyRupees(price) : '(no price)'}`;
+  const triggerText = `trigger ${trigger > 0 ? formatAnyRupees(trigger) : '(not set)'}`;
   switch (orderType) {
     case 'MARKET':
       return 'at market';
@@ -260,16 +255,6 @@ export function sameRecord(
 ): Record<string, unknown> | undefined {
   const value = record?.[key];
   return (typeof value === 'string' || typeof value === 'number') && String(value) === String(id) ? record : undefined;
-}
-
-/** JSON with object keys sorted and null/undefined fields left out, so equal calls give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).filter((key) => value[key] !== undefined && value[key] !== null).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function escapeToAscii(text: string): string {

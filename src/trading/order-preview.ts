@@ -6,8 +6,9 @@
  * for quantity; mcp/common.go SafeAssert*), so every such mismatch is a problem and checkOrderValue refuses the
  * call. Pure: look-ups are trading/write-gate.ts's job.
  */
+import { formatAnyRupees } from '../inr.js';
+import { canonicalJson } from '../json.js';
 import {
-  canonicalJson,
   changeLine,
   count,
   field,
@@ -18,7 +19,6 @@ import {
   pricingText,
   productText,
   readArguments,
-  rupees,
   sameRecord,
   show,
   usesPrice,
@@ -128,7 +128,7 @@ export function checkOrderValue(
     return { ok: false, reason, refusal: 'invalid-arguments' };
   }
   if (!preview.valueRequired) return { ok: true };
-  const limit = rupees(maxOrderValueRupees);
+  const limit = formatAnyRupees(maxOrderValueRupees);
   const value = preview.estimatedValueRupees;
   if (value === undefined) {
     const reason = `Its value could not be estimated (${preview.valueNote}), so the ${limit} limit cannot be checked.`;
@@ -137,7 +137,7 @@ export function checkOrderValue(
   if (value > maxOrderValueRupees) {
     return {
       ok: false,
-      reason: `Its estimated value ${rupees(value)} (${preview.valueNote}) is above the ${limit} limit per order; ` +
+      reason: `Its estimated value ${formatAnyRupees(value)} (${preview.valueNote}) is above the ${limit} limit per order; ` +
         'the user can raise it with KITE_CHAT_MAX_ORDER_VALUE.',
       refusal: 'over-cap',
     };
@@ -155,7 +155,8 @@ export function isConfirmation(typed: string, preview: OrderPreview): boolean {
 
 /** The same tool with the same arguments, whatever their key order: for the 30 s duplicate window. */
 export function orderFingerprint(toolName: string, args: Record<string, unknown>): string {
-  return `${toolName} ${canonicalJson(args)}`;
+  // Null and absent are the same to Kite, so they are the same order here.
+  return `${toolName} ${canonicalJson(args, { omitNull: true })}`;
 }
 
 type Estimate = { value: number | undefined; note: string };
@@ -416,7 +417,7 @@ function estimateValue(
     : prices.limit > 0 ? [prices.limit, 'limit price']
     : prices.trigger > ltp ? [prices.trigger, 'trigger price']
     : [ltp, 'last traded price'];
-  if (basis > 0) return { value: quantity * basis, note: `${quantity} × ${name} ${rupees(basis)}` };
+  if (basis > 0) return { value: quantity * basis, note: `${quantity} × ${name} ${formatAnyRupees(basis)}` };
   return { value: undefined, note: 'there is no limit price and the last traded price is not known' };
 }
 
@@ -430,7 +431,7 @@ function largestEstimate(estimates: Estimate[]): Estimate {
 
 /** "about ₹8,123.50"; how it was estimated is in `valueNote`, for a refusal that needs to say. */
 function valueText(estimate: Estimate): string {
-  return estimate.value === undefined ? `value unknown: ${estimate.note}` : `about ${rupees(estimate.value)}`;
+  return estimate.value === undefined ? `value unknown: ${estimate.note}` : `about ${formatAnyRupees(estimate.value)}`;
 }
 
 /** A warning when the limit price is further than PRICE_DEVIATION_FLAG from the last traded price. */
@@ -441,8 +442,8 @@ function priceWarnings(limit: number, ltpValue: number | undefined): string[] {
   if (Math.abs(deviation) <= PRICE_DEVIATION_FLAG) return [];
   const percent = `${(Math.abs(deviation) * 100).toFixed(1)} %`;
   return [
-    `WARNING: the limit price ${rupees(limit)} is ${percent} ${deviation < 0 ? 'BELOW' : 'ABOVE'} the last traded price ` +
-      `${rupees(ltp)}. Check that this is the price you mean before you confirm.`,
+    `WARNING: the limit price ${formatAnyRupees(limit)} is ${percent} ${deviation < 0 ? 'BELOW' : 'ABOVE'} the last traded price ` +
+      `${formatAnyRupees(ltp)}. Check that this is the price you mean before you confirm.`,
   ];
 }
 

@@ -8,13 +8,14 @@
  * response are previewed and confirmed one after the other. Decides; never calls the write.
  */
 import { describeWriteCall, checkOrderValue, isConfirmation, orderFingerprint, type OrderPreview } from './order-preview.js';
-import type { ToolCallResult } from '../mcp/session.js';
+import type { ToolResult } from '../tools/tool.js';
 import type { Runtime } from '../session.js';
 import { refusalText } from '../tools/policy.js';
 import { toolResultText } from '../tools/schema.js';
 import type { WriteGate } from '../tools/executor.js';
 import type { Ui } from '../terminal/ui.js';
-import { isRecord, normaliseSchema, undeclaredKeyProblems } from '../tools/json-schema.js';
+import { isRecord } from '../json.js';
+import { normaliseSchema, undeclaredKeyProblems } from '../tools/json-schema.js';
 
 /** PEERS.md R4: a repeated order inside this window is more likely a model loop or a double tap than intent. */
 export const DUPLICATE_WINDOW_MS = 30_000;
@@ -138,7 +139,7 @@ async function readJson(runtime: Runtime, tool: string, args: Record<string, unk
   const started = Date.now();
   const audit = (outcome: string) =>
     runtime.audit({ mode: 'repl', by: 'order-preview', name: tool, arguments: args, toolClass: 'read', outcome, durationMs: Date.now() - started });
-  let result: ToolCallResult;
+  let result: ToolResult;
   try {
     const session = await runtime.connection.session();
     result = await session.callTool(tool, args, { signal, timeoutMs: LOOKUP_TIMEOUT_MS });

@@ -3,7 +3,8 @@
  * copy of every request, and a recording `CallTool`. A script that runs out throws, so a surprise model call fails
  * the test. No network, no timers.
  */
-import type { CallTool, ToolOutcome } from '../../src/agent/loop.js';
+import type { CallTool } from '../../src/agent/loop.js';
+import type { ToolOutcome } from '../../src/tools/tool.js';
 import type { Complete, ModelRequest, ModelResponse, ModelToolCall, Usage } from '../../src/model/openai-model.js';
 
 /** A canned reply: `text` is streamed word by word through onTextDelta before the response resolves. */

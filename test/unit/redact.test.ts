@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { createRedactor, redactLink, createSecretMask } from '../../src/redact.js';
+import { createRedactor, redactLink, createSecretMask, redactSecrets, safeLine } from '../../src/redact.js';
 
 const SESSION = 'kitemcp-4f1c2b9e-8a7d-4c3b-9e1f-2a3b4c5d6e7f';
 const SIGNED = `${SESSION}|1754467200.dx6dDT3fgsaPyBAq5z1dAXxagvE8O3wuLuO_Yw79CUY=`;
@@ -107,4 +107,31 @@ test('a key split across streamed pieces is masked, and text that only starts li
   const shown = pieces.map((piece) => stream.push(piece)).join('') + stream.flush();
   expect(shown).toBe('Your key is [redacted], and gsk_l');
   expect(createSecretMask([]).stream().push('gsk_')).toBe('gsk_');
+});
+
+// Issue 16: one set of rules where there were three (the audit log's, the MCP debug log's, the model error quote's).
+// Each old call site's input goes through the one redaction, and no secret it carried survives.
+const MODEL_KEY = 'sk-test-SECRET0123456789abcdefSECRET';
+test.each([
+  ['the audit log (a tool argument)', `INFY ${OPENAI_KEY} ${SESSION} session_id=abc123secret`, [],
+    'INFY [redacted] [redacted] session_id=[redacted]', ['sk-proj', SESSION, 'abc123secret']],
+  ['the MCP debug log (an SDK error)',
+    'POST https://me:pw@mcp.kite.trade/message?sessionId=abc123 for kitemcp-1b2c3d4e-aaaa-bbbb-cccc-0123456789ab\u001b[31m\nred', [],
+    'POST https://mcp.kite.trade/message?… for [redacted] red', ['me:pw', 'abc123', '1b2c3d4e', '\u001b']],
+  ['the MCP debug log (the live session id)', 'id=opaque-token-7 sent', ['opaque-token-7'], 'id=[redacted] sent', ['opaque-token-7']],
+  ['a model error quote', `does not support tools; key ${MODEL_KEY}, Bearer abc.def, http://user:pw-SECRET@proxy.example/v1`, [],
+    'does not support tools; key [redacted], Bearer [redacted], http://proxy.example/v1', ['SECRET', 'abc.def', 'user:']],
+  ['a model error quote echoing a starred key', 'Incorrect API key provided: sk-proj-****************************abcd.', [],
+    'Incorrect API key provided: [redacted].', ['sk-proj', 'abcd']],
+  ['a model error quote with a token of another shape', 'token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c rejected', [],
+    'token [redacted] rejected', ['9f86d081']],
+])('one redaction serves %s', (_site, input, values, expected, gone) => {
+  const line = safeLine(input, values);
+  expect(line).toBe(expected);
+  for (const secret of gone) expect(line).not.toContain(secret);
+  expect(safeLine(line, values)).toBe(line);
+});
+
+test('a long model name is not mistaken for a token', () => {
+  expect(redactSecrets('model deepseek-r1-distill-qwen-32b-instruct-q4 is not loaded')).toBe('model deepseek-r1-distill-qwen-32b-instruct-q4 is not loaded');
 });

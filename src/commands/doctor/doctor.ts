@@ -12,8 +12,7 @@ import { checkMcp } from './mcp-checks.js';
 import { checkModel } from './model-checks.js';
 import { findLocalModelServer, localServerSuggestion, type LocalModelServer } from '../../model/local-model-probe.js';
 import { OPENAI_BASE_URL } from '../../model/openai-model.js';
-import { createRedactor, redactLink } from '../../redact.js';
-import { sanitizeForTerminal } from '../../terminal/text.js';
+import { redactLink, safeLine } from '../../redact.js';
 import type { Ui } from '../../terminal/ui.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -69,12 +68,11 @@ async function checkConfig(config: Config, localModelServers: readonly LocalMode
 }
 
 function createReport(stdout: Writable, options: { json: boolean; secrets: readonly string[] }) {
-  const redact = createRedactor({ values: options.secrets });
   const checks: Check[] = [];
   return {
     add(check: Check): void {
       // Details quote servers (names, versions, errors): one printable line, and never a secret.
-      const detail = redact(sanitizeForTerminal(check.detail)).replace(/\s+/g, ' ').trim();
+      const detail = safeLine(check.detail, options.secrets);
       checks.push({ ...check, detail });
       if (!options.json) stdout.write(`${check.status} ${check.name} ${detail}\n`);
     },

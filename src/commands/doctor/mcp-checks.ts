@@ -8,14 +8,16 @@ import type { Config } from '../../config/resolve.js';
 import { CliError, LoginRequiredError } from '../../errors.js';
 import type { AddCheck, Check } from './doctor.js';
 import { readSavedSession, SESSION_LIFETIME_MS } from '../../mcp/connection.js';
-import { connectMcp, McpSessionGoneError, McpUnauthorizedError, type McpSession, type McpTool } from '../../mcp/session.js';
+import { connectMcp, McpSessionGoneError, McpUnauthorizedError, type McpSession } from '../../mcp/session.js';
 import { createOAuthProvider, type OAuthLoginProvider } from '../../mcp/oauth.js';
 import { createOAuthStore } from '../../mcp/oauth-store.js';
 import { redactLink } from '../../redact.js';
 import { createStore, type Store } from '../../store.js';
 import { describeDrift, isEmpty, readToolDrift } from '../../tools/drift.js';
 import { classifyCall, classifyTool, detectCatalog, type Catalog } from '../../tools/policy.js';
+import { userNameFromProfile } from '../../login/kite-login.js';
 import { toolResultText } from '../../tools/schema.js';
+import type { Tool } from '../../tools/tool.js';
 import type { Ui } from '../../terminal/ui.js';
 
 /** The tool that says who is logged in on Kite's v0.3 server, and on its mode-based successor its tool and mode. */
@@ -37,7 +39,7 @@ export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui }):
   }
   try {
     add(serverCheck(session));
-    let tools: McpTool[];
+    let tools: Tool[];
     try {
       tools = await session.listTools();
     } catch (error) {
@@ -86,7 +88,7 @@ function serverCheck(session: McpSession): Check {
   return { name: 'mcp-server', status: 'ok', detail: `${redactLink(session.url.href)} · ${transport} · ${named}` };
 }
 
-async function toolsCheck(tools: readonly McpTool[], catalog: Catalog, config: Config, store: Store): Promise<Check> {
+async function toolsCheck(tools: readonly Tool[], catalog: Catalog, config: Config, store: Store): Promise<Check> {
   if (tools.length === 0) return { name: 'tools', status: 'fail', detail: 'the server lists no tools: check --url / KITE_MCP_URL' };
   const classes = new Map(tools.map((tool) => [tool.name, classifyTool(tool, catalog)] as const));
   const writes = [...classes.values()].filter((toolClass) => toolClass === 'write').length;
@@ -104,7 +106,7 @@ async function toolsCheck(tools: readonly McpTool[], catalog: Catalog, config: C
 }
 
 /** Who is logged in: on the saved session when there is one (what the next run resumes), else on the new one. */
-async function loginCheck(session: McpSession, tools: readonly McpTool[], catalog: Catalog, config: Config, store: Store): Promise<Check> {
+async function loginCheck(session: McpSession, tools: readonly Tool[], catalog: Catalog, config: Config, store: Store): Promise<Check> {
   const probe = PROFILE_CALLS[catalog];
   const tool = tools.find((candidate) => candidate.name === probe?.name);
   // Only ever a read: the profile call is checked against the same classes that gate the model's calls.
@@ -142,9 +144,7 @@ async function profileName(session: McpSession, probe: { name: string; args: Rec
   try {
     const result = await session.callTool(probe.name, probe.args, { timeoutMs });
     if (result.isError) return undefined;
-    const profile = JSON.parse(toolResultText(result)) as { user_name?: unknown; user_id?: unknown };
-    const name = typeof profile.user_name === 'string' && profile.user_name !== '' ? profile.user_name : 'the user';
-    return typeof profile.user_id === 'string' ? `${name} (${profile.user_id})` : name;
+    return userNameFromProfile(toolResultText(result), { withId: true });
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
  * decide alignment and, in money columns, to group plain digits the Indian way. Pure string work: no float ever
  * touches a value, so nothing is rounded and no digit the model wrote is lost or changed.
  */
-import { groupIndian } from '../../inr.js';
+import { rupeeDigits } from '../../inr.js';
 
 /** What a cell holds when it has no value; such cells neither make nor break a numeric column. */
 const PLACEHOLDERS = new Set(['', '-', '–', '—', 'n/a', 'na', 'nil']);
@@ -87,5 +87,5 @@ export function formatAmountCell(text: string): string | undefined {
   if (number.currency !== undefined && number.currency !== '₹') return undefined;
   const digits = number.integer.replace(/^0+(?=\d)/, '') || '0';
   const fraction = (number.fraction ?? '').padEnd(2, '0');
-  return `${number.sign}₹${groupIndian(digits)}.${fraction}`;
+  return rupeeDigits(number.sign, digits, fraction);
 }

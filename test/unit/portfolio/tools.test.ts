@@ -3,7 +3,8 @@
 // they read and how, what a failed part does to the answer, and that the answer carries the computed figures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { isLocalTool, LOCAL_TOOLS, type LocalTool, type ReadTool } from '../../../src/portfolio/tools.js';
+import { isLocalTool, LOCAL_TOOLS, type LocalTool } from '../../../src/portfolio/tools.js';
+import type { ReadTool } from '../../../src/tools/tool.js';
 import { toOpenAITools } from '../../../src/tools/schema.js';
 import { KITE_MOCKS } from '../../support/kite-fixtures.js';
 

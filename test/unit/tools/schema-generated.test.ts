@@ -3,7 +3,8 @@
 // types, arrays without items, junk keyword values), and an independent checker asserts OpenAI would accept the output.
 import { test, expect } from 'vitest';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { parseToolArguments, toOpenAITools, type McpToolLike } from '../../../src/tools/schema.js';
+import { parseToolArguments, toOpenAITools } from '../../../src/tools/schema.js';
+import type { Tool } from '../../../src/tools/tool.js';
 
 const SEED = 20_260_806;
 const CASES = 400;
@@ -206,7 +207,7 @@ function randomSchema(random: Random, depth: number, definitions: readonly strin
   return schema;
 }
 
-function randomTool(random: Random, features: Features): McpToolLike {
+function randomTool(random: Random, features: Features): Tool {
   const name = randomName(random);
   if (name.length > 64) features.longNames += 1;
   const definitionNames = Array.from({ length: random.int(3) }, (_, index) => `Def${index}`);
@@ -225,7 +226,7 @@ function randomTool(random: Random, features: Features): McpToolLike {
 }
 
 /** The same lists on every call (the generator is seeded), with a count of the awkward features they contain. */
-function generatedCases(): { lists: McpToolLike[][]; features: Features } {
+function generatedCases(): { lists: Tool[][]; features: Features } {
   const random = seededRandom(SEED);
   const features: Features = { refs: 0, crossReferences: 0, arraysWithoutItems: 0, untyped: 0, longNames: 0 };
   const lists = Array.from({ length: CASES }, () => Array.from({ length: 1 + random.int(8) }, () => randomTool(random, features)));

@@ -3,14 +3,15 @@
 // Regenerate the golden file after a deliberate change: UPDATE_GOLDEN=1 npx vitest run test/unit/tools/schema.test.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect } from 'vitest';
-import { parseToolArguments, toOpenAITools, toolResultText, type McpToolLike, type ToolEntry } from '../../../src/tools/schema.js';
+import { parseToolArguments, toOpenAITools, toolResultText, type ToolEntry } from '../../../src/tools/schema.js';
+import type { Tool } from '../../../src/tools/tool.js';
 import { KITE_FIXTURES } from '../../support/kite-fixtures.js';
 
 const KITE_TOOLS_URL = new URL('tools.json', KITE_FIXTURES);
 const GOLDEN_URL = new URL('../../fixtures/openai-tools.golden.json', import.meta.url);
 
-function kiteTools(): McpToolLike[] {
-  const listed = JSON.parse(readFileSync(KITE_TOOLS_URL, 'utf8')) as Array<McpToolLike & { writes?: boolean }>;
+function kiteTools(): Tool[] {
+  const listed = JSON.parse(readFileSync(KITE_TOOLS_URL, 'utf8')) as Array<Tool & { writes?: boolean }>;
   return listed.map(({ writes: _writes, ...tool }) => tool); // `writes` is our annotation, not the server's
 }
 
@@ -20,7 +21,7 @@ function kiteEntry(name: string): ToolEntry {
   return entry;
 }
 
-function parametersOf(tool: Partial<McpToolLike>): Record<string, unknown> {
+function parametersOf(tool: Partial<Tool>): Record<string, unknown> {
   const [entry] = toOpenAITools([{ name: 'probe', inputSchema: {}, ...tool }]);
   if (entry === undefined) throw new Error('no entry');
   expect(entry.definition.function.parameters).toEqual(entry.inputSchema);
