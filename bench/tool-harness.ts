@@ -10,7 +10,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { runTurn } from '../src/agent/loop.js';
 import { openMcpConnection, type McpConnection } from '../src/mcp/connection.js';
 import { connectMcp, type McpSession } from '../src/mcp/session.js';
-import type { Complete, ModelToolCall } from '../src/model/openai-model.js';
+import type { Complete, ModelToolCall } from '../src/agent/model.js';
 import { createRedactor } from '../src/redact.js';
 import { AUDIT_LOG_FILE } from '../src/session.js';
 import { createStore } from '../src/store.js';

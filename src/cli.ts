@@ -16,7 +16,7 @@ import { loadDotenvFiles } from './config/dotenv-files.js';
 import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js';
 import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
 import type { LocalModelServer } from './model/local-model-probe.js';
-import type { Complete } from './model/openai-model.js';
+import type { Complete } from './agent/model.js';
 import { createOpener } from './login/opener.js';
 import { createSecretMask } from './redact.js';
 import { checkHome, createStore } from './store.js';

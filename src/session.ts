@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from './config/resolve.js';
 import { ConfigError } from './errors.js';
-import type { Complete } from './model/openai-model.js';
+import type { Complete } from './agent/model.js';
 import { openMcpConnection, type McpConnection } from './mcp/connection.js';
 import { createOAuthProvider } from './mcp/oauth.js';
 import type { OpenLink } from './login/opener.js';

@@ -3,7 +3,7 @@
  * and result it hands back (terminal/turn-view.ts, commands/ask.ts, commands/repl.ts). Types only; agent/loop.ts re-exports them all.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { Usage } from '../model/openai-model.js';
+import type { Usage } from './model.js';
 import type { ToolOutcome } from '../tools/tool.js';
 
 

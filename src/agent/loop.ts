@@ -9,7 +9,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { ConfigError, ContextLengthError, ModelApiError } from '../errors.js';
 import { fitHistory, questionTooLong } from './history-budget.js';
-import type { Complete, ModelResponse, ModelToolCall, Usage } from '../model/openai-model.js';
+import type { Complete, ModelResponse, ModelToolCall, Usage } from './model.js';
 import { parseToolArguments, type ToolEntry } from '../tools/schema.js';
 import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
 import { canonicalJson, isRecord, tryParseJson } from '../json.js';

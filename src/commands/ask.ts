@@ -6,7 +6,7 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from '../agent/loop.js';
 import { InterruptedError, type CliError } from '../errors.js';
-import type { Complete } from '../model/openai-model.js';
+import type { Complete } from '../agent/model.js';
 import type { Runtime } from '../session.js';
 import { createToolExecutor } from '../tools/executor.js';
 import { createTurnController } from '../agent/turn-signal.js';

@@ -2,9 +2,9 @@
  * The REPL's slash commands (CONTRACT.md "In the REPL"): /help, /tools, /login, /clear, /usage, /model, /exit.
  * Each is a small function over the REPL's state; the table is also what tab completion offers.
  */
-import type { Complete } from '../model/openai-model.js';
+import type { Complete } from '../agent/model.js';
 import { estimateCostUsd, PRICES_AS_OF } from '../model/pricing.js';
-import type { ReplState } from './repl.js';
+import type { ChatModel, ReplState } from './repl-state.js';
 import type { Runtime } from '../session.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import { formatToolTable } from '../tools/tool-table.js';

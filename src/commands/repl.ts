@@ -9,14 +9,16 @@ import type { Readable, Writable } from 'node:stream';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from '../agent/loop.js';
 import { CliError } from '../errors.js';
-import { userNameFromProfile, type LoginOutcome } from '../login/kite-login.js';
-import type { Complete, Usage } from '../model/openai-model.js';
+import { userNameFromProfile } from '../login/kite-login.js';
+import type { LoginOutcome } from '../login/outcome.js';
+import type { Complete, Usage } from '../agent/model.js';
 import type { Runtime } from '../session.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
 import { createHistoryKeeper, HISTORY_SIZE, loadHistory, saveHistory } from '../terminal/input-history.js';
 import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from '../terminal/paste-input.js';
 import { createPersonQuestions } from '../terminal/questions.js';
 import { runSlashCommand, SLASH_COMMANDS } from './repl-commands.js';
+import { countUsage, type ChatModel, type ReplState } from './repl-state.js';
 import { createToolExecutor, type ToolExecutor } from '../tools/executor.js';
 import { createTurnController } from '../agent/turn-signal.js';
 import { createEventRenderer, createLoginScreen, cutOffWarning } from '../terminal/turn-view.js';
@@ -28,16 +30,6 @@ export interface ReplDeps {
   ui: Ui;
   io: { stdin: Readable & { isTTY?: boolean }; stderr: Writable & { isTTY?: boolean } };
   createModel: (model: string) => { complete: Complete; model: string };
-}
-
-export interface ReplState {
-  model: { complete: Complete; model: string };
-  messages: ChatCompletionMessageParam[];
-  /** Every round's tokens, failed rounds included once the server had read the prompt. */
-  usage: Usage;
-  /** How many of those kite-chat counted itself, because the server sent none for a reply that failed. */
-  estimatedTokens: number;
-  userName: string | undefined;
 }
 
 export async function runRepl(deps: ReplDeps): Promise<number> {
@@ -175,14 +167,6 @@ async function runUserTurn(
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
   else if (result.stoppedBy === 'answer' && result.toolCalls.length === 0) deps.ui.status('(answered without looking anything up)');
-}
-
-function countUsage(state: ReplState, usage: Usage, estimated: boolean): void {
-  state.usage = {
-    promptTokens: state.usage.promptTokens + usage.promptTokens,
-    completionTokens: state.usage.completionTokens + usage.completionTokens,
-  };
-  if (estimated) state.estimatedTokens += usage.promptTokens + usage.completionTokens;
 }
 
 /** PEERS.md R20: the prompt line names the Kite account; a session resumed from an earlier run is often logged in. */

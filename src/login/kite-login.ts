@@ -7,6 +7,7 @@
  */
 import { alreadyLoggedInAs, answerForUser, noLinkAdvice, refusedLinkAdvice } from './messages.js';
 import type { OpenLink } from './opener.js';
+import type { LoginOutcome } from './outcome.js';
 import { checkLoginLink, extractLoginLink, extractLoginWarning, KITE_RISK_WARNING } from './safe-link.js';
 import { oneLineForTerminal } from '../terminal/text.js';
 import type { ToolOutcome } from '../tools/tool.js';
@@ -40,14 +41,6 @@ export interface LoginDeps {
   /** Aborts when the MCP session is lost while we wait (SSE: the login dies with the connection). */
   sessionLost?: AbortSignal;
 }
-
-export type LoginOutcome =
-  | { status: 'logged-in'; userName: string }
-  | { status: 'already'; userName: string }
-  | { status: 'refused'; reason: string }
-  | { status: 'no-link'; text: string }
-  | { status: 'not-completed'; link: string; waitedMs: number }
-  | { status: 'session-lost' };
 
 /** Handles what the `login` tool returned: shows and opens the link, waits, and says how it ended. */
 export async function completeLogin(answer: ToolOutcome, deps: LoginDeps): Promise<LoginOutcome> {

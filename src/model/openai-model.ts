@@ -3,14 +3,13 @@
  * (text deltas passed on as they arrive, tool-call deltas assembled by index) with the output limit set, and turns
  * every model API failure into a one-line ModelApiError, with the tokens it still cost once the server had the
  * prompt. A server that refuses parallel tool calls is asked for one at a time from then on (model/single-tool-calls.ts).
- * An abort is the exception: it is rethrown untouched. The agent loop sees only `Complete` and the plain types
- * below; model output is untrusted and never crashes the assembly.
+ * An abort is the exception: it is rethrown untouched. The agent loop sees only `Complete` and its plain types
+ * (agent/model.ts); model output is untrusted and never crashes the assembly.
  */
 import { randomUUID } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type {
-  ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionFunctionTool, ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { Complete, ModelRequest, ModelResponse, ModelToolCall, Usage } from '../agent/model.js';
 import { DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../config/resolve.js';
 import { ContextLengthError, ModelApiError } from '../errors.js';
 import { createSecretMask, safeLine } from '../redact.js';
@@ -34,17 +33,6 @@ const DEFAULT_IDLE_TIMEOUT_MS = DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS * 1000;
 const MAX_QUOTED_CHARS = 200;
 /** OpenAI's error code for a request that does not fit the model's context window. */
 const CONTEXT_LENGTH_CODE = 'context_length_exceeded';
-
-export interface Usage { promptTokens: number; completionTokens: number }
-/** `arguments` is the raw JSON text as the model sent it; it may be invalid, and the loop says so to the model. */
-export interface ModelToolCall { id: string; name: string; arguments: string }
-export interface ModelRequest { messages: ChatCompletionMessageParam[]; tools: ChatCompletionFunctionTool[] }
-export interface ModelResponse { text: string; toolCalls: ModelToolCall[]; usage: Usage | undefined; finishReason: string | undefined }
-/** Rejects with a ModelApiError, or with the abort error as is once `signal` has aborted. */
-export type Complete = (
-  request: ModelRequest,
-  options: { signal: AbortSignal; onTextDelta: (delta: string) => void },
-) => Promise<ModelResponse>;
 
 export function createOpenAIClient(options: {
   apiKey: string | undefined; baseURL: string | undefined; maxRetries?: number; timeoutMs?: number;

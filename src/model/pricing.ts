@@ -3,7 +3,7 @@
  * likely to use, from OpenAI's published price list. Any other model (local, OpenRouter, a new release) is
  * "unknown" rather than a guess. Update PRICES_AS_OF with the table.
  */
-import type { Usage } from './openai-model.js';
+import type { Usage } from '../agent/model.js';
 
 export const PRICES_AS_OF = '2025-08';
 

@@ -5,7 +5,7 @@
  */
 import type { CallTool } from '../../src/agent/loop.js';
 import type { ToolOutcome } from '../../src/tools/tool.js';
-import type { Complete, ModelRequest, ModelResponse, ModelToolCall, Usage } from '../../src/model/openai-model.js';
+import type { Complete, ModelRequest, ModelResponse, ModelToolCall, Usage } from '../../src/agent/model.js';
 
 /** A canned reply: `text` is streamed word by word through onTextDelta before the response resolves. */
 export interface ScriptedReply {

@@ -3,7 +3,8 @@
  * `ok|warn|fail NAME detail` line each on stdout as it finishes, or one `{"checks": […]}` object with --json, and the
  * exit code of the first failed check's area. It changes nothing on the server, opens no browser, starts no login,
  * calls no write tool, never shows the key and spends at most two small model requests. The MCP checks live in
- * commands/doctor/mcp-checks.ts, the model checks in commands/doctor/model-checks.ts; this file holds the config check and the report.
+ * commands/doctor/mcp-checks.ts, the model checks in commands/doctor/model-checks.ts, the report in
+ * commands/doctor/report.ts; this file runs them in order and holds the config check.
  */
 import type { Writable } from 'node:stream';
 import { missingApiKey, type Config } from '../../config/resolve.js';
@@ -12,20 +13,10 @@ import { checkMcp } from './mcp-checks.js';
 import { checkModel } from './model-checks.js';
 import { findLocalModelServer, localServerSuggestion, type LocalModelServer } from '../../model/local-model-probe.js';
 import { OPENAI_BASE_URL } from '../../model/openai-model.js';
-import { redactLink, safeLine } from '../../redact.js';
+import { redactLink } from '../../redact.js';
 import type { Ui } from '../../terminal/ui.js';
+import { CHECK_ORDER, createReport, type Check } from './report.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-export type CheckName = 'config' | 'mcp-server' | 'tools' | 'login' | 'model' | 'tool-calling';
-export interface Check { name: CheckName; status: CheckStatus; detail: string }
-/** Adds one finished check to the report (and prints its line unless --json). */
-export type AddCheck = (check: Check) => void;
-
-/** CONTRACT.md: the exit code of a failed check is its area's: 2 configuration, 4 MCP server, 5 model. */
-const EXIT_CODE_BY_CHECK: Readonly<Record<CheckName, number>> = {
-  config: 2, 'mcp-server': 4, tools: 4, login: 4, model: 5, 'tool-calling': 5,
-};
-const CHECK_ORDER: readonly CheckName[] = ['config', 'mcp-server', 'tools', 'login', 'model', 'tool-calling'];
 
 export interface DoctorDeps {
   stdout: Writable;
@@ -64,22 +55,5 @@ async function checkConfig(config: Config, localModelServers: readonly LocalMode
     name: 'config',
     status: 'ok',
     detail: `MCP server ${redactLink(config.url.href)} · model ${config.model} · base URL ${baseURL} · API key ${key}`,
-  };
-}
-
-function createReport(stdout: Writable, options: { json: boolean; secrets: readonly string[] }) {
-  const checks: Check[] = [];
-  return {
-    add(check: Check): void {
-      // Details quote servers (names, versions, errors): one printable line, and never a secret.
-      const detail = safeLine(check.detail, options.secrets);
-      checks.push({ ...check, detail });
-      if (!options.json) stdout.write(`${check.status} ${check.name} ${detail}\n`);
-    },
-    finish(): number {
-      if (options.json) stdout.write(`${JSON.stringify({ checks })}\n`);
-      const failed = checks.find((check) => check.status === 'fail');
-      return failed === undefined ? 0 : EXIT_CODE_BY_CHECK[failed.name];
-    },
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config/resolve.js';
 import { CliError, LoginRequiredError } from '../../errors.js';
-import type { AddCheck, Check } from './doctor.js';
+import type { AddCheck, Check } from './report.js';
 import { readSavedSession, SESSION_LIFETIME_MS } from '../../mcp/connection.js';
 import { connectMcp, McpSessionGoneError, McpUnauthorizedError, type McpSession } from '../../mcp/session.js';
 import { createOAuthProvider, type OAuthLoginProvider } from '../../mcp/oauth.js';

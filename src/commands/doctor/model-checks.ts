@@ -7,8 +7,9 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { Config } from '../../config/resolve.js';
-import type { AddCheck, Check } from './doctor.js';
-import { createComplete, createOpenAIClient, describeModelError, listModels, type ModelResponse } from '../../model/openai-model.js';
+import type { AddCheck, Check } from './report.js';
+import type { ModelResponse } from '../../agent/model.js';
+import { createComplete, createOpenAIClient, describeModelError, listModels } from '../../model/openai-model.js';
 import { parseToolArguments } from '../../tools/schema.js';
 
 /** Room for a reasoning model to think briefly and call a function; a local model that rambles instead stops soon. */

@@ -3,8 +3,9 @@
 // opened and the user gets its real host, why, and what to do; an answer without a readable link (or an error) reaches
 // the user with what to do; both "already logged in" wordings give the name alone; the model never gets a link.
 import { describe, expect, test } from 'vitest';
-import { completeLogin, type LoginDeps, type LoginOutcome } from '../../../src/login/kite-login.js';
-import { alreadyLoggedInAs, LOGIN_SELF_HELP, loginMessageForModel } from '../../../src/login/messages.js';
+import { completeLogin, type LoginDeps } from '../../../src/login/kite-login.js';
+import { alreadyLoggedInAs, LOGIN_SELF_HELP } from '../../../src/login/messages.js';
+import { loginMessageForModel, type LoginOutcome } from '../../../src/login/outcome.js';
 import { loginText } from '../../support/fake-kite/tools.js';
 
 const SERVER = new URL('https://mcp.kite.trade/mcp');
