@@ -1,29 +1,24 @@
 /**
- * In-process harness for the tool benchmarks: kite-chat's own pieces wired as session.ts and commands/repl.ts wire them (a
- * real MCP connection to the fake over /mcp, the tool executor with its audit line, the event renderer, runTurn)
- * with two stopwatches around them: a fetch wrapper that times every MCP POST on the wire (the server's time, the
+ * In-process harness for the tool benchmarks: kite-chat's own session (session.ts: a real MCP connection to the fake
+ * over /mcp, the REPL's tool executor with its audit line), the event renderer and runTurn, with two stopwatches
+ * around them: a fetch wrapper that times every MCP POST on the wire (the server's time, the
  * loopback hop included) and a session wrapper that times each SDK call. The model is an in-process script that
  * answers at once, so a round's time between the model's tool calls and the next model request is all the client's.
  */
 import { Writable } from 'node:stream';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn } from '../src/agent/loop.js';
-import { openMcpConnection, type McpConnection } from '../src/mcp/connection.js';
-import { connectMcp, type McpSession } from '../src/mcp/session.js';
 import type { Complete, ModelToolCall } from '../src/agent/model.js';
-import { createRedactor } from '../src/redact.js';
-import { AUDIT_LOG_FILE } from '../src/session.js';
+import { parseCommandLine, resolveRun } from '../src/config/resolve.js';
+import { connectMcp, type McpSession } from '../src/mcp/session.js';
+import { openSession } from '../src/session.js';
 import { createStore } from '../src/store.js';
-import { createToolExecutor } from '../src/tools/executor.js';
-import { classifyTool, detectCatalog, offeredTools } from '../src/tools/policy.js';
-import { toOpenAITools } from '../src/tools/schema.js';
-import { createEventRenderer, createLoginScreen } from '../src/terminal/turn-view.js';
+import { createEventRenderer } from '../src/terminal/turn-view.js';
 import { createTerminalUi } from '../src/terminal/ui.js';
 import type { FakeKite } from '../test/support/fake-kite/index.js';
 
 /** Statuses whose Response may not carry a body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-const TOOL_TIMEOUT_MS = 60_000;
 
 export interface PlannedCall {
   name: string;
@@ -59,43 +54,19 @@ export async function startToolHarness(kite: FakeKite, home: string): Promise<To
     wire.push({ start, end: performance.now() });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
-  const connection = timedConnection(
-    await openMcpConnection({
-      url: new URL(kite.mcpUrl),
-      store: undefined,
-      notice: () => {},
-      connect: (options) => connectMcp({ ...options, fetch: timedFetch }),
-    }),
-    sessionCalls,
-  );
-
-  // As createRuntime does it.
-  const tools = await connection.tools();
-  const catalog = detectCatalog(tools.map((tool) => tool.name));
-  const classes = new Map(tools.map((tool) => [tool.name, classifyTool(tool, catalog)] as const));
-  const offered = toOpenAITools(offeredTools(tools, { trading: false, mode: 'repl' }));
-  const store = createStore(home);
-  const redact = createRedactor({ values: ['sk-bench-not-a-real-key'] });
+  const line = parseCommandLine(['--url', kite.mcpUrl, '--no-browser', '--no-qr', '--login-timeout', '0']);
+  if (line.kind !== 'run') throw new Error('the benchmark command line did not parse as a run');
+  const config = resolveRun(line, { env: { OPENAI_API_KEY: 'sk-bench-not-a-real-key', KITE_CHAT_HOME: home }, homeDir: home });
   const ui = createTerminalUi({ stdout: discard(), stderr: discard() }, { color: false });
-
-  const executor = createToolExecutor({
-    connection,
-    catalog,
-    classes,
-    mode: 'repl',
-    trading: false,
-    confirmWrite: undefined,
-    login: { openLink: undefined, screen: createLoginScreen(ui, { qr: false }), waitForEnter: undefined, timeoutMs: 0 },
-    serverUrl: new URL(kite.mcpUrl),
-    toolTimeoutMs: TOOL_TIMEOUT_MS,
-    onFatal: (error) => {
-      throw error;
-    },
-    onAudit: (entry) => {
-      const line = redact(JSON.stringify({ time: new Date().toISOString(), mode: 'repl', ...entry }));
-      store.appendLine(AUDIT_LOG_FILE, line).catch(() => {});
-    },
+  const session = await openSession({
+    config,
+    store: createStore(home, { uid: process.getuid?.() }),
+    ui,
+    openLink: async () => ({ ok: false, reason: 'the benchmark opens no browser' }),
+    connect: async (options) => timed(await connectMcp({ ...options, fetch: timedFetch }), sessionCalls),
   });
+  const executor = session.executor('repl');
+  const offered = session.tools.offered('repl', false);
 
   let turnNumber = 0;
   return {
@@ -144,37 +115,21 @@ export async function startToolHarness(kite: FakeKite, home: string): Promise<To
       if (failed !== undefined) throw new Error(`the benchmark's ${failed.name} call failed: ${JSON.stringify(result.messages.at(-2))}`);
       return timings;
     },
-    close: () => connection.close(),
+    close: () => session.close(),
   };
 }
 
-/** The connection as the executor sees it, with each session's callTool timed. */
-function timedConnection(connection: McpConnection, calls: Interval[]): McpConnection {
-  const wrapped = new WeakMap<McpSession, McpSession>();
-  const timed = (session: McpSession): McpSession => {
-    const known = wrapped.get(session);
-    if (known !== undefined) return known;
-    const callTool: McpSession['callTool'] = async (name, args, options) => {
-      const start = performance.now();
-      try {
-        return await session.callTool(name, args, options);
-      } finally {
-        calls.push({ start, end: performance.now() });
-      }
-    };
-    const proxy = new Proxy(session, { get: (target, property) => (property === 'callTool' ? callTool : Reflect.get(target, property)) });
-    wrapped.set(session, proxy);
-    return proxy;
+/** The session as the executor sees it, with its callTool timed. */
+function timed(session: McpSession, calls: Interval[]): McpSession {
+  const callTool: McpSession['callTool'] = async (name, args, options) => {
+    const start = performance.now();
+    try {
+      return await session.callTool(name, args, options);
+    } finally {
+      calls.push({ start, end: performance.now() });
+    }
   };
-  return {
-    get lost() {
-      return connection.lost;
-    },
-    session: async () => timed(await connection.session()),
-    replace: async (reason) => timed(await connection.replace(reason)),
-    tools: () => connection.tools(),
-    close: () => connection.close(),
-  };
+  return new Proxy(session, { get: (target, property) => (property === 'callTool' ? callTool : Reflect.get(target, property)) });
 }
 
 function sumSince(intervals: readonly Interval[], from: number): number {

@@ -23,6 +23,7 @@ process.exitCode = await main(process.argv.slice(2), process.env, {
   cwd: process.cwd(),
   homeDir: homedir(),
   platform: process.platform,
+  uid: process.getuid?.(),
   onInterrupt(listener) {
     process.on('SIGINT', listener);
     return () => process.off('SIGINT', listener);

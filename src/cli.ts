@@ -16,10 +16,11 @@ import { loadDotenvFiles } from './config/dotenv-files.js';
 import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js';
 import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
 import type { LocalModelServer } from './model/local-model-probe.js';
-import type { Complete } from './agent/model.js';
 import { createOpener } from './login/opener.js';
 import { createSecretMask } from './redact.js';
-import { checkHome, createStore } from './store.js';
+import type { ChatModel } from './commands/repl-state.js';
+import type { Session } from './session.js';
+import { checkHome, createStore, type Store } from './store.js';
 import { sanitizeForTerminal } from './terminal/text.js';
 import { createTerminalUi, type Ui } from './terminal/ui.js';
 
@@ -43,6 +44,8 @@ export interface CliIo {
   onInterrupt: (listener: () => void) => () => void;
   /** Where to look for a model server on this machine when none is configured; the usual ports when not given. */
   localModelServers?: readonly LocalModelServer[];
+  /** The user KITE_CHAT_HOME and its files must belong to: the process's own (bin.ts); none where there is no such id. */
+  uid: number | undefined;
 }
 
 /** `--ask … --json` owes a script one JSON object on stdout, whatever goes wrong (CONTRACT.md). */
@@ -75,7 +78,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const fail = (error: unknown) => reportFailure(error, { ui, config, jsonFailure }, interrupt.signal);
   if (config.command === 'trust') { // it says itself what the file sets and what the approval lets through
     const { runTrust } = await import('./commands/trust.js');
-    return runTrust({ cwd: io.cwd, store: createStore(config.home), line, homeDir: io.homeDir, stdout: io.stdout }).catch(fail);
+    return runTrust({ cwd: io.cwd, store: createStore(config.home, { uid: io.uid }), line, homeDir: io.homeDir, stdout: io.stdout }).catch(fail);
   }
   for (const notice of [...dotenvNotices, ...config.notices]) ui.warn(notice);
   for (const used of fromDotenv) ui.status(used);
@@ -104,9 +107,9 @@ async function loadSetup(
   let selection: ReturnType<typeof selectDotenvValues>;
   let dotenvNotices: string[];
   try {
-    const tightened = await checkHome(home);
+    const tightened = await checkHome(home, { uid: io.uid });
     if (tightened !== undefined) notices.push(tightened);
-    const loaded = await loadDotenvFiles(io.cwd, createStore(home));
+    const loaded = await loadDotenvFiles(io.cwd, createStore(home, { uid: io.uid }));
     selection = selectDotenvValues(loaded.files);
     dotenvNotices = [...loaded.warnings, ...selection.warnings];
   } catch (error) {
@@ -153,42 +156,53 @@ async function configErrorLines(error: ConfigError, io: CliIo): Promise<string[]
 }
 
 async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): Promise<number> {
+  const store = createStore(config.home, { uid: io.uid });
   if (config.command === 'doctor') {
     const { runDoctor } = await import('./commands/doctor/doctor.js'); // its own connections: no saved state is written, no login
-    return await abortable(runDoctor(config, { stdout: io.stdout, ui, localModelServers: io.localModelServers }), interrupt);
+    return await abortable(runDoctor(config, { stdout: io.stdout, ui, store, localModelServers: io.localModelServers }), interrupt);
   }
+  if (config.command === 'trust') throw new Error('kite-chat trust runs without a connection'); // main() ran it
   const openLink = createOpener({ browser: config.browser, platform: io.platform });
-  const { createRuntime } = await import('./session.js'); // the MCP SDK: the connection needs it first
+  const { openSession } = await import('./session.js'); // the MCP SDK: the connection needs it first
   const loadingModel = config.command === 'ask' || config.command === 'chat' ? import('./model/openai-model.js') : undefined;
   loadingModel?.catch(() => {}); // awaited below; if the connection fails first, that is the error to report
-  const runtime = await abortable(createRuntime({ config, ui, openLink, interrupt }), interrupt);
+  const session = await abortable(openSession({ config, store, ui, openLink, interrupt }), interrupt);
   try {
-    if (config.command === 'ask') {
-      const [{ runAsk }, modelModule] = await Promise.all([import('./commands/ask.js'), loadingModel ?? import('./model/openai-model.js')]);
-      const { complete, model } = createModel(config, modelModule, ui);
-      return await runAsk(config.question ?? '', {
-        runtime,
-        complete,
-        model,
-        ui,
-        writeJson: (text) => io.stdout.write(maskKey(config, text)),
-        interrupt,
-      });
-    }
-    if (config.command === 'chat') {
-      const [{ runRepl }, modelModule] = await Promise.all([import('./commands/repl.js'), loadingModel ?? import('./model/openai-model.js')]);
-      return await runRepl({ runtime, ui, io, createModel: (model) => createModel({ ...config, model }, modelModule, ui) });
-    }
-    if (config.command === 'trust') throw new Error('kite-chat trust runs without a connection'); // main() ran it
-    const { runCommand } = await import('./commands/subcommands.js');
-    return await runCommand(config.command, { runtime, ui, interrupt });
+    return await runCommand({ ...config, command: config.command }, { session, store, ui, io, interrupt, loadingModel });
   } finally {
-    await runtime.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));
+    await session.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));
   }
 }
 
+interface CommandContext {
+  session: Session;
+  store: Store;
+  ui: Ui;
+  io: CliIo;
+  interrupt: AbortSignal;
+  loadingModel: Promise<ModelModule> | undefined;
+}
+
+/** --ask, the REPL, or one of login, logout and tools, on the open session. */
+async function runCommand(config: Config & { command: 'ask' | 'chat' | 'login' | 'logout' | 'tools' }, context: CommandContext): Promise<number> {
+  const { session, ui, io, interrupt } = context;
+  const modelModule = () => context.loadingModel ?? import('./model/openai-model.js');
+  if (config.command === 'ask') {
+    const [{ runAsk }, models] = await Promise.all([import('./commands/ask.js'), modelModule()]);
+    const { complete, model } = createModel(config, models, ui);
+    const writeJson = (text: string) => io.stdout.write(maskKey(config, text));
+    return runAsk(config.question ?? '', { session, config, complete, model, ui, writeJson, interrupt });
+  }
+  if (config.command === 'chat') {
+    const [{ runRepl }, models] = await Promise.all([import('./commands/repl.js'), modelModule()]);
+    return runRepl({ session, config, store: context.store, ui, io, createModel: (model) => createModel({ ...config, model }, models, ui) });
+  }
+  const { runCommand: runSubcommand } = await import('./commands/subcommands.js');
+  return runSubcommand(config.command, { session, config, ui, interrupt });
+}
+
 /** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
-function createModel(config: Config, modelModule: ModelModule, ui: Ui): { complete: Complete; model: string } {
+function createModel(config: Config, modelModule: ModelModule, ui: Ui): ChatModel {
   const client = modelModule.createOpenAIClient({
     apiKey: config.apiKey,
     baseURL: config.baseURL,

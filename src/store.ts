@@ -33,12 +33,12 @@ export interface Store {
 }
 
 export interface StoreOptions {
-  /** The user id files must belong to; the process's own by default (tests pass another to play a stranger). */
-  uid?: number | undefined;
+  /** The user id the home and its files must belong to: the process's own (bin.ts passes it; tests pass another to play a stranger). Undefined where the platform has none. */
+  uid: number | undefined;
 }
 
-export function createStore(home: string, options: StoreOptions = {}): Store {
-  const uid = options.uid ?? process.getuid?.();
+export function createStore(home: string, options: StoreOptions): Store {
+  const { uid } = options;
   const path = (name: string) => join(home, name);
   const ensureHome = async () => {
     try {
@@ -119,8 +119,8 @@ export function createStore(home: string, options: StoreOptions = {}): Store {
  * one of the user's that others may read or write is made private and said so (the returned notice); a file, or a
  * folder that belongs to someone else, is refused with one line.
  */
-export async function checkHome(home: string, options: StoreOptions = {}): Promise<string | undefined> {
-  const uid = options.uid ?? process.getuid?.();
+export async function checkHome(home: string, options: StoreOptions): Promise<string | undefined> {
+  const { uid } = options;
   let info;
   try {
     info = await stat(home);

@@ -5,16 +5,17 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from '../agent/loop.js';
-import { InterruptedError, type CliError } from '../errors.js';
 import type { Complete } from '../agent/model.js';
-import type { Runtime } from '../session.js';
-import { createToolExecutor } from '../tools/executor.js';
 import { createTurnController } from '../agent/turn-signal.js';
-import { createEventRenderer, createLoginScreen, cutOffWarning } from '../terminal/turn-view.js';
+import type { Config } from '../config/resolve.js';
+import { InterruptedError, type CliError } from '../errors.js';
+import type { Session } from '../session.js';
+import { createEventRenderer, cutOffWarning } from '../terminal/turn-view.js';
 import type { Ui } from '../terminal/ui.js';
 
-export interface AskDeps {
-  runtime: Runtime;
+interface AskDeps {
+  session: Session;
+  config: Config;
   complete: Complete;
   model: string;
   ui: Ui;
@@ -25,36 +26,19 @@ export interface AskDeps {
 }
 
 export async function runAsk(question: string, deps: AskDeps): Promise<number> {
-  const { runtime, ui } = deps;
-  const { config } = runtime;
+  const { session, config, ui } = deps;
   const turn = createTurnController();
   let fatal: CliError | undefined;
   const stopOnInterrupt = () => turn.abort();
   deps.interrupt.addEventListener('abort', stopOnInterrupt, { once: true });
-  const { callTool } = createToolExecutor({
-    connection: runtime.connection,
-    catalog: runtime.catalog,
-    classes: runtime.classes,
-    localTools: runtime.localTools,
-    mode: 'ask',
-    trading: false,
-    confirmWrite: undefined,
-    login: {
-      openLink: runtime.openLink,
-      screen: createLoginScreen(ui, { qr: false }),
-      waitForEnter: undefined,
-      timeoutMs: config.loginTimeoutSeconds * 1000,
-    },
-    serverUrl: config.url,
-    toolTimeoutMs: config.toolTimeoutSeconds * 1000,
+  const { callTool } = session.executor('ask', {
     onFatal: (error) => {
       fatal ??= error;
       turn.abort();
     },
-    onAudit: (entry) => runtime.audit({ mode: 'ask', ...entry }),
   });
   const messages: ChatCompletionMessageParam[] = [
-    { role: 'system', content: runtime.systemPrompt },
+    { role: 'system', content: session.systemPrompt },
     { role: 'user', content: question },
   ];
   // Scripts get the final answer alone: what the model says between tool calls ("let me check…") is not printed.
@@ -64,7 +48,7 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
     result = await runTurn({
       complete: deps.complete,
       callTool,
-      tools: runtime.offered('ask'),
+      tools: session.tools.offered('ask', config.trading),
       messages,
       onEvent: render,
       signal: turn.signal,

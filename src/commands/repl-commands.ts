@@ -2,20 +2,18 @@
  * The REPL's slash commands (CONTRACT.md "In the REPL"): /help, /tools, /login, /clear, /usage, /model, /exit.
  * Each is a small function over the REPL's state; the table is also what tab completion offers.
  */
-import type { Complete } from '../agent/model.js';
 import { estimateCostUsd, PRICES_AS_OF } from '../model/pricing.js';
-import type { ChatModel, ReplState } from './repl-state.js';
-import type { Runtime } from '../session.js';
-import type { ToolExecutor } from '../tools/executor.js';
-import { formatToolTable } from '../tools/tool-table.js';
+import type { Session } from '../session.js';
 import type { Ui } from '../terminal/ui.js';
+import type { ToolExecutor } from '../tools/executor.js';
+import type { ChatModel, ReplState } from './repl-state.js';
 
-export interface SlashContext {
-  runtime: Runtime;
+interface SlashContext {
+  session: Session;
   ui: Ui;
   state: ReplState;
   executor: ToolExecutor;
-  createModel: (model: string) => { complete: Complete; model: string };
+  createModel: (model: string) => ChatModel;
   signal: AbortSignal;
 }
 
@@ -30,8 +28,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   {
     name: '/tools',
     help: 'the server tools and whether they read or write',
-    run: (_argument, { runtime, ui }) => {
-      for (const line of formatToolTable(runtime.tools, runtime.classes, runtime.localTools)) ui.status(line);
+    run: (_argument, { session, ui }) => {
+      for (const line of session.tools.table()) ui.status(line);
     },
   },
   {

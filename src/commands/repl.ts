@@ -4,140 +4,85 @@
  * same readline, one at a time (terminal/questions.ts). Ctrl-C cancels the running turn and keeps the session; Ctrl-C
  * at an empty prompt or Ctrl-D exits. A failed turn costs that turn, not the session: the conversation before it is kept.
  */
-import { createInterface } from 'node:readline/promises';
-import type { Readable, Writable } from 'node:stream';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from '../agent/loop.js';
-import { CliError } from '../errors.js';
-import { userNameFromProfile } from '../login/kite-login.js';
-import type { LoginOutcome } from '../login/outcome.js';
-import type { Complete, Usage } from '../agent/model.js';
-import type { Runtime } from '../session.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
-import { createHistoryKeeper, HISTORY_SIZE, loadHistory, saveHistory } from '../terminal/input-history.js';
-import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from '../terminal/paste-input.js';
-import { createPersonQuestions } from '../terminal/questions.js';
-import { runSlashCommand, SLASH_COMMANDS } from './repl-commands.js';
-import { countUsage, type ChatModel, type ReplState } from './repl-state.js';
-import { createToolExecutor, type ToolExecutor } from '../tools/executor.js';
-import { createTurnController } from '../agent/turn-signal.js';
-import { createEventRenderer, createLoginScreen, cutOffWarning } from '../terminal/turn-view.js';
+import type { Config } from '../config/resolve.js';
+import { CliError } from '../errors.js';
+import type { Session } from '../session.js';
+import type { Store } from '../store.js';
+import { createEventRenderer, cutOffWarning } from '../terminal/turn-view.js';
 import type { Ui } from '../terminal/ui.js';
+import type { ToolExecutor } from '../tools/executor.js';
 import { createWriteGate } from '../trading/write-gate.js';
+import { runSlashCommand } from './repl-commands.js';
+import { openPrompt, type PromptDeps, type ReplPrompt } from './repl-prompt.js';
+import { countUsage, type ChatModel, type ReplState } from './repl-state.js';
 
-export interface ReplDeps {
-  runtime: Runtime;
-  ui: Ui;
-  io: { stdin: Readable & { isTTY?: boolean }; stderr: Writable & { isTTY?: boolean } };
-  createModel: (model: string) => { complete: Complete; model: string };
+interface ReplDeps extends PromptDeps {
+  session: Session;
+  config: Config;
+  store: Store;
+  createModel: (model: string) => ChatModel;
 }
 
 export async function runRepl(deps: ReplDeps): Promise<number> {
-  const { runtime, ui } = deps;
-  const { config } = runtime;
-  const terminal = deps.io.stdin.isTTY === true;
-  // A pasted multi-line question arrives as one line with ␤ marks (terminal/paste-input.ts) instead of one turn per line.
-  const paste = terminal ? createPasteAwareInput(deps.io.stdin) : undefined;
-  const history = terminal ? await loadHistory(runtime.store) : [];
-  const readline = createInterface({
-    input: paste?.input ?? deps.io.stdin,
-    output: deps.io.stderr,
-    terminal,
-    history,
-    historySize: HISTORY_SIZE,
-    removeHistoryDuplicates: true,
-    completer: (line: string) => completeSlash(line),
-  });
-  const historyKeeper = createHistoryKeeper(history, (lines) => {
-    saveHistory(runtime.store, lines).catch(() => ui.warn(`Could not save the input history under ${config.home}.`));
-  });
-  readline.on('history', historyKeeper.onHistory);
-  // Order confirmations and the login's Enter: one question at a time, on the last line, kept out of the history.
-  const questions = createPersonQuestions({
-    readLine: (prompt, signal) => historyKeeper.keepOut(() => readline.question(prompt, { signal })),
-    holdForQuestion: () => ui.holdForQuestion(),
-  });
+  const { session, config, ui } = deps;
+  const prompt = await openPrompt(deps);
   const state: ReplState = {
     model: deps.createModel(config.model),
-    messages: [{ role: 'system', content: runtime.systemPrompt }],
+    messages: [{ role: 'system', content: session.systemPrompt }],
     usage: { promptTokens: 0, completionTokens: 0 },
     estimatedTokens: 0,
     userName: undefined,
   };
-  let turn: AbortController | undefined;
-  // readline/promises leaves a pending question unsettled when the interface closes; this signal settles it.
-  const closed = new AbortController();
-  if (paste !== undefined) deps.io.stderr.write(ENABLE_BRACKETED_PASTE);
-  readline.on('close', () => {
-    if (paste !== undefined) {
-      deps.io.stderr.write(DISABLE_BRACKETED_PASTE);
-      paste.release();
-    }
-    closed.abort();
-    turn?.abort();
-  });
-  readline.on('SIGINT', () => {
-    if (turn !== undefined) turn.abort();
-    else if (readline.line === '') readline.close();
-    else readline.write(null, { ctrl: true, name: 'u' }); // Ctrl-C on a half-typed line clears it, as shells do
-  });
-
-  const executor = createToolExecutor({
-    connection: runtime.connection,
-    catalog: runtime.catalog,
-    classes: runtime.classes,
-    localTools: runtime.localTools,
-    mode: 'repl',
-    trading: config.trading,
-    confirmWrite: config.trading ? createWriteGate({ runtime, ui, ask: questions.ask }) : undefined,
-    login: {
-      openLink: runtime.openLink,
-      screen: createLoginScreen(ui, { qr: config.qr }),
-      waitForEnter: terminal ? async (question, signal) => void (await questions.ask(question, signal)) : undefined,
-      timeoutMs: config.loginTimeoutSeconds * 1000,
-    },
-    serverUrl: config.url,
-    toolTimeoutMs: config.toolTimeoutSeconds * 1000,
-    onFatal: () => {},
-    onLogin: (outcome: LoginOutcome) => {
-      if (outcome.status === 'logged-in' || outcome.status === 'already') state.userName = outcome.userName;
-    },
-    onAudit: (entry) => runtime.audit({ mode: 'repl', ...entry }),
-  });
-
-  ui.status(banner(runtime, state.model.model));
-  void showWhoIsLoggedIn(runtime, state, closed.signal);
-  while (!closed.signal.aborted) {
-    let line: string;
-    try {
-      line = await readline.question(promptText(ui, state, config.trading), { signal: closed.signal });
-    } catch {
-      break; // closed by Ctrl-D or Ctrl-C at the prompt
-    }
-    const text = unfoldQuestion(line).trim();
+  const executor = replExecutor(deps, prompt, state);
+  ui.status(banner(config, state.model.model));
+  void showWhoIsLoggedIn(executor, state, prompt.closed);
+  for (;;) {
+    const text = await prompt.next(promptText(ui, state, config.trading));
+    if (text === undefined) break;
     if (text === '') continue;
-    turn = createTurnController();
+    const signal = prompt.startTurn();
     try {
       if (text.startsWith('/')) {
-        const next = await runSlashCommand(text, { runtime, ui, state, executor, createModel: deps.createModel, signal: turn.signal });
+        const next = await runSlashCommand(text, { session, ui, state, executor, createModel: deps.createModel, signal });
         if (next === 'exit') break;
       } else {
-        await runUserTurn(text, state, { runtime, ui, executor, signal: turn.signal });
+        await runUserTurn(text, state, { session, config, ui, executor, signal });
       }
     } catch (error) {
-      reportTurnFailure(error, ui, turn.signal);
+      reportTurnFailure(error, ui, signal);
     } finally {
-      turn = undefined;
+      prompt.endTurn();
     }
   }
-  readline.close();
+  prompt.close();
   return 0;
+}
+
+/** The REPL's executor: orders go through the typed confirmation (with --trading), a login's Enter through the prompt. */
+function replExecutor(deps: ReplDeps, prompt: ReplPrompt, state: ReplState): ToolExecutor {
+  const { session, config, ui } = deps;
+  const confirmWrite = createWriteGate({
+    ui,
+    ask: (question, signal) => prompt.questions.ask(question, signal),
+    maxOrderValueRupees: config.maxOrderValueRupees,
+    inputSchemaOf: (name) => session.tools.tools.find((tool) => tool.name === name)?.inputSchema,
+  });
+  return session.executor('repl', {
+    confirmWrite,
+    ...(prompt.terminal ? { waitForEnter: async (question, signal) => void (await prompt.questions.ask(question, signal)) } : {}),
+    onLogin: (outcome) => {
+      if (outcome.status === 'logged-in' || outcome.status === 'already') state.userName = outcome.userName;
+    },
+  });
 }
 
 async function runUserTurn(
   text: string,
   state: ReplState,
-  deps: { runtime: Runtime; ui: Ui; executor: ToolExecutor; signal: AbortSignal },
+  deps: { session: Session; config: Config; ui: Ui; executor: ToolExecutor; signal: AbortSignal },
 ): Promise<void> {
   // The history is kept within its token budget before each turn (agent/history-budget.ts), so 300 turns cost no more per
   // request than 30; the trimmed copy is kept, so the prefix sent stays the same for the next few turns.
@@ -149,36 +94,30 @@ async function runUserTurn(
     result = await runTurn({
       complete: state.model.complete,
       callTool: deps.executor.callTool,
-      tools: deps.runtime.offered('repl'),
+      tools: deps.session.tools.offered('repl', deps.config.trading),
       messages,
       onEvent: (event) => {
         if (event.type === 'usage') countUsage(state, event.usage, event.estimated);
         render(event);
       },
       signal: deps.signal,
-      maxRounds: deps.runtime.config.maxRounds,
+      maxRounds: deps.config.maxRounds,
     });
   } finally {
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
   state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
-  if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
+  if (result.cutOff) deps.ui.warn(cutOffWarning(deps.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
   else if (result.stoppedBy === 'answer' && result.toolCalls.length === 0) deps.ui.status('(answered without looking anything up)');
 }
 
 /** PEERS.md R20: the prompt line names the Kite account; a session resumed from an earlier run is often logged in. */
-async function showWhoIsLoggedIn(runtime: Runtime, state: ReplState, signal: AbortSignal): Promise<void> {
-  try {
-    const session = await runtime.connection.session();
-    const result = await session.callTool('get_profile', {}, { signal, timeoutMs: runtime.config.toolTimeoutSeconds * 1000 });
-    const text = result.content.map((item) => item.text ?? '').join('');
-    if (!result.isError) state.userName ??= userNameFromProfile(text);
-  } catch {
-    // not logged in yet, or the server is slow: the prompt says "not logged in" until a login says otherwise
-  }
+async function showWhoIsLoggedIn(executor: ToolExecutor, state: ReplState, signal: AbortSignal): Promise<void> {
+  const userName = await executor.currentUser(signal);
+  if (userName !== undefined) state.userName ??= userName;
 }
 
 /** A failed turn is one line; the conversation before it is untouched. */
@@ -195,8 +134,7 @@ function reportTurnFailure(error: unknown, ui: Ui, signal: AbortSignal): void {
   ui.warn(`Unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
 }
 
-function banner(runtime: Runtime, model: string): string {
-  const { config } = runtime;
+function banner(config: Config, model: string): string {
   const mode = config.trading
     ? 'TRADING enabled: every order needs your typed confirmation'
     : 'read-only (start with --trading to place orders)';
@@ -207,10 +145,3 @@ function promptText(ui: Ui, state: ReplState, trading: boolean): string {
   const who = state.userName === undefined ? 'not logged in' : ui.inline(state.userName); // the server's text
   return `kite (${who}${trading ? ' · TRADING' : ''}) › `;
 }
-
-function completeSlash(line: string): [string[], string] {
-  if (!line.startsWith('/')) return [[], line];
-  const hits = SLASH_COMMANDS.map((command) => command.name).filter((name) => name.startsWith(line));
-  return [hits, line];
-}
-

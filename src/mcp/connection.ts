@@ -7,6 +7,7 @@ import type { Store } from '../store.js';
 import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession } from './session.js';
 import type { Tool } from '../tools/tool.js';
 import type { OAuthLoginProvider } from './oauth.js';
+import { OAUTH_FILE } from './oauth-store.js';
 import { isRecord, tryParseJson } from '../json.js';
 
 /** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
@@ -16,6 +17,8 @@ export const SESSION_FILE = 'session.json';
 const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 /** A clock set back a little (NTP) must not cost a login; a date further ahead was not written by this clock. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** Files under KITE_CHAT_HOME that hold credentials; logout deletes them all. */
+const CREDENTIAL_FILES = [SESSION_FILE, OAUTH_FILE];
 
 export interface SavedSession {
   url: string;
@@ -54,6 +57,8 @@ export interface McpConnection {
   replace(reason: string): Promise<McpSession>;
   /** Tools of the server, listed once per run (the catalog does not change under a running session). */
   tools(): Promise<Tool[]>;
+  /** Ends the session on the server, which revokes the Kite login, and deletes the saved session and OAuth files. */
+  logout(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -144,6 +149,11 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
       const list = toolList ?? current.listTools();
       toolList = list;
       return list;
+    },
+    async logout() {
+      await current.terminate();
+      const store = deps.store;
+      if (store !== undefined) await Promise.all(CREDENTIAL_FILES.map((name) => store.remove(name)));
     },
     async close() {
       await current.close();

@@ -1,28 +1,24 @@
 /**
- * Runs one tool call for the agent loop: the read/write gate, the program-owned Kite login, the call itself on the
- * live MCP session, and the result made compact for the model. The loop sees only `{ text, isError }`. A read may be
- * repeated once on a new session when the server ended the old one; a write is never repeated (PEERS.md R17).
+ * Runs one tool call for the agent loop: the read/write gate, the program-owned Kite login (tools/login-runner.ts),
+ * the call itself on the live MCP session (tools/session-call.ts: a read may be repeated once on a new session when
+ * the server ended the old one, a write never), the audit entry, and the result made compact for the model. The loop
+ * sees only `{ text, isError }`. session.ts builds the one executor of each command; nothing else assembles one.
  */
-import type { CallTool } from '../agent/loop.js';
-import type { ToolOutcome } from './tool.js';
-import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
-import { LoginRequiredError, type CliError } from '../errors.js';
-import { completeLogin, showUnreadableAnswer, userNameFromProfile, type LoginDeps } from '../login/kite-login.js';
+import type { CallTool } from '../agent/events.js';
+import type { AuditEntry } from '../audit.js';
+import type { CliError } from '../errors.js';
+import { isRecord, tryParseJson } from '../json.js';
+import type { LoginDeps } from '../login/kite-login.js';
 import { loginMessageForModel, type LoginOutcome } from '../login/outcome.js';
-import type { LocalTool } from '../portfolio/tools.js';
 import type { McpConnection } from '../mcp/connection.js';
-import { McpSessionGoneError, type McpSession } from '../mcp/session.js';
-import { classifyCall, refusalText, type Catalog, type ToolClass } from './policy.js';
-import { toolResultText } from './schema.js';
+import type { LocalTool } from '../portfolio/tools.js';
+import type { ToolCatalog } from './catalog.js';
+import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
+import { createLoginRunner, needsLogin, type LoginRunner } from './login-runner.js';
+import { classifyCall, refusalText } from './policy.js';
+import { createSessionCall, type SessionCall } from './session-call.js';
+import type { ToolOutcome } from './tool.js';
 
-/** SERVER.md §2: the first Kite call on a session that is not logged in answers this. */
-const LOGIN_FIRST = /Please log in first using the login tool/;
-/** SERVER.md §2: after Kite's daily token expiry every Kite-backed tool answers a generic "Failed to …". */
-const GENERIC_KITE_FAILURE = /^Failed to /;
-/** Tools that never touch the Kite session, so their failures say nothing about the login. */
-const NO_LOGIN_TOOLS = new Set(['login', 'search_instruments']);
-/** A server that keeps losing the session within one call is broken; stop rather than loop. */
-const MAX_LOGIN_ATTEMPTS = 3;
 /**
  * SERVER.md §3: without `limit` Kite's paginated tools return every item (a broad search: thousands). When the model
  * gives none, this many are asked for: for account lists, what the result budget surely holds as a table (~190
@@ -33,245 +29,174 @@ const DEFAULT_PAGE_LIMITS: Readonly<Record<string, number>> = {
   search_instruments: 50,
 };
 
-export interface WriteGate {
-  /** Asks the user to confirm a write; resolves to the refusal text for the model, or undefined to go ahead. */
-  (call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal): Promise<string | undefined>;
-}
+type Call = { name: string; arguments: Record<string, unknown> };
+
+/**
+ * A read the write gate makes before it asks (the last price, the order or GTT a change is about): on the executor's
+ * own path, audited `by: 'order-preview'`. A tool that is not a read is refused without a call.
+ */
+export type LookUp = (
+  name: string,
+  args: Record<string, unknown>,
+  options: { signal: AbortSignal; timeoutMs: number },
+) => Promise<ToolOutcome>;
+
+/** Shows a write to the person and asks them to confirm it; resolves to the refusal text for the model, or undefined to go ahead. */
+export type WriteGate = (call: Call, options: { signal: AbortSignal; lookUp: LookUp }) => Promise<string | undefined>;
 
 export interface ToolExecutorDeps {
   connection: McpConnection;
-  catalog: Catalog;
-  /** Class of each server tool by its server name. */
-  classes: ReadonlyMap<string, ToolClass>;
+  catalog: Pick<ToolCatalog, 'kind' | 'classes' | 'localTools'>;
+  /** 'ask' refuses every write; 'repl' sends each to confirmWrite. */
   mode: 'ask' | 'repl';
-  trading: boolean;
-  /** Present with --trading in the REPL; without it every write is refused. */
+  /** The REPL with --trading; without it every write is refused. */
   confirmWrite: WriteGate | undefined;
   login: Omit<LoginDeps, 'probe' | 'signal' | 'sessionLost' | 'serverUrl'>;
   serverUrl: URL;
   toolTimeoutMs: number;
   resultBudgetChars?: number;
-  /** kite-chat's own read-only tools, run here instead of on the server. */
-  localTools?: readonly LocalTool[];
   /** Called with an error that must end the whole run (--ask: a login that did not complete → exit 3). */
   onFatal: (error: CliError) => void;
   /** Told about every login outcome (the REPL shows who is logged in). */
-  onLogin?: (outcome: LoginOutcome) => void;
-  /** Told about every call that reached the server or was refused (the audit log). */
-  onAudit?: (entry: { name: string; arguments: Record<string, unknown>; toolClass: ToolClass; outcome: string; durationMs: number }) => void;
+  onLogin?: ((outcome: LoginOutcome) => void) | undefined;
+  /** Told about every call that reached the server or was refused, and every look-up (the audit log). */
+  onAudit?: ((entry: AuditEntry) => void) | undefined;
 }
 
 export interface ToolExecutor {
   callTool: CallTool;
-  /** Runs the login flow now (the REPL's /login). */
+  /** Runs the login flow now (the REPL's /login, `kite-chat login`). */
   login(signal: AbortSignal): Promise<LoginOutcome>;
+  /** Who is logged in on the live session, asked quietly; undefined when nobody or unknown. */
+  currentUser(signal: AbortSignal): Promise<string | undefined>;
 }
 
+interface Executor {
+  deps: ToolExecutorDeps;
+  call: SessionCall;
+  logins: LoginRunner;
+  budget: number;
+}
+
+type Audit = (outcome: string) => void;
+
 export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
-  const budget = deps.resultBudgetChars ?? DEFAULT_RESULT_BUDGET_CHARS;
-
-  /** Calls on the live session; when the server has ended it, starts a new one and (reads only) asks once more. */
-  async function callOnSession(name: string, args: Record<string, unknown>, signal: AbortSignal, toolClass: ToolClass) {
-    const session = await deps.connection.session();
-    try {
-      return narrow(await session.callTool(name, args, { signal, timeoutMs: deps.toolTimeoutMs }));
-    } catch (error) {
-      if (!(error instanceof McpSessionGoneError)) throw error;
-      const replaced = await deps.connection.replace('The Kite MCP session has ended on the server.');
-      if (toolClass === 'write') throw new Error('The Kite session ended before the order reached Kite; it was not placed.');
-      return narrow(await replaced.callTool(name, args, { signal, timeoutMs: deps.toolTimeoutMs }));
-    }
-  }
-
-  /** One login at a time: parallel calls that all found the user logged out share the same link and wait. */
-  let pendingLogin: Promise<LoginOutcome> | undefined;
-  function runLogin(signal: AbortSignal): Promise<LoginOutcome> {
-    if (deps.catalog === 'kite-modes') return whoIsLoggedIn(signal);
-    pendingLogin ??= loginOnce(signal).finally(() => {
-      pendingLogin = undefined;
-    });
-    return pendingLogin;
-  }
-
-  /**
-   * Kite's next server has no `login` tool: connecting is the login (OAuth, done by the MCP session), so "logging
-   * in" means asking who the token belongs to.
-   */
-  async function whoIsLoggedIn(signal: AbortSignal): Promise<LoginOutcome> {
-    const session = await deps.connection.session();
-    const result = narrow(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
-    const unreadable = () => report(showUnreadableAnswer(result.text, { screen: deps.login.screen, serverUrl: deps.serverUrl }));
-    if (result.isError) return unreadable();
-    try {
-      return report({ status: 'already', userName: userNameFromProfile(result.text) });
-    } catch {
-      return unreadable();
-    }
-  }
-
-  async function loginOnce(signal: AbortSignal): Promise<LoginOutcome> {
-    for (let attempt = 1; ; attempt += 1) {
-      const session = await deps.connection.session();
-      const lost = deps.connection.lost;
-      const result = narrow(await session.callTool('login', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
-      const outcome = await completeLogin(result, {
-        ...deps.login,
-        probe: (probeName, probeSignal) => probeOn(session, probeName, probeSignal),
-        serverUrl: deps.serverUrl,
-        signal,
-        sessionLost: lost,
-      });
-      if (outcome.status !== 'session-lost' || attempt >= MAX_LOGIN_ATTEMPTS) return report(outcome);
-      deps.login.screen.warn('The connection dropped before the login finished; Kite needs a new link for the new connection.');
-    }
-  }
-
-  function report(outcome: LoginOutcome): LoginOutcome {
-    deps.onLogin?.(outcome);
-    if (deps.mode === 'ask' && (outcome.status === 'not-completed' || outcome.status === 'session-lost')) {
-      const waited = deps.login.timeoutMs > 0 ? ` within ${Math.round(deps.login.timeoutMs / 1000)} s` : '';
-      // The signed link rides beside the message, never in it: the message may reach --json, the link only stderr.
-      const link = outcome.status === 'not-completed' ? { loginLink: outcome.link } : {};
-      deps.onFatal(new LoginRequiredError(`Kite login not completed${waited}.`, link));
-    }
-    return outcome;
-  }
-
-  async function probeOn(session: McpSession, name: string, signal: AbortSignal): Promise<ToolOutcome> {
-    return narrow(await session.callTool(name, {}, { signal, timeoutMs: deps.toolTimeoutMs }));
-  }
-
-  /**
-   * A read that failed for want of a login: the program logs the user in on this session and tells the model, which
-   * asks again. The read is not repeated here, so the model's view of the conversation stays what really happened.
-   */
-  async function loginInstead(name: string, first: ToolOutcome, signal: AbortSignal): Promise<ToolOutcome> {
-    const outcome = await runLogin(signal);
-    if (outcome.status === 'already') return first; // the failure was something else; the model sees it as it is
-    const again = outcome.status === 'logged-in' ? ` Call ${name} again to get the data.` : '';
-    return { text: `${name} needed a Kite login. ${loginMessageForModel(outcome)}${again}`, isError: true };
-  }
-
-  function compact(outcome: ToolOutcome): ToolOutcome {
-    if (outcome.isError) return outcome;
-    return { text: compactToolResult(outcome.text, { maxChars: budget }).text, isError: false };
-  }
-
-  const callTool: CallTool = async (call, { signal }) => {
-    const started = Date.now();
-    const local = deps.localTools?.find((tool) => tool.name === call.name);
-    const toolClass = local !== undefined ? 'read' : classifyCall(call.name, call.arguments, deps.classes.get(call.name) ?? 'write', deps.catalog);
-    const audit = (outcome: string) =>
-      deps.onAudit?.({ name: call.name, arguments: call.arguments, toolClass, outcome, durationMs: Date.now() - started });
-    try {
-      return await (local === undefined ? runCall(call, signal, toolClass, audit) : runLocal(local, call, signal, audit));
-    } catch (error) {
-      // Every path of runCall audits before it returns; one that throws (a transport failure, Ctrl-C) must too.
-      const failed = toolClass === 'write' ? 'failed' : 'error';
-      audit(signal.aborted ? 'cancelled' : `${failed}: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
-    }
+  const call = createSessionCall(deps);
+  const logins = createLoginRunner({ ...deps, catalog: deps.catalog.kind, call });
+  const executor: Executor = { deps, call, logins, budget: deps.resultBudgetChars ?? DEFAULT_RESULT_BUDGET_CHARS };
+  return {
+    callTool: (toolCall, { signal }) => runToolCall(executor, toolCall, signal),
+    login: (signal) => logins.run(signal),
+    currentUser: (signal) => logins.currentUser(signal),
   };
+}
 
-  async function runCall(
-    call: { name: string; arguments: Record<string, unknown> },
-    signal: AbortSignal,
-    toolClass: ToolClass,
-    audit: (outcome: string) => void,
-  ): Promise<ToolOutcome> {
-    if (toolClass === 'write') {
-      const refusal = await gateWrite(call, signal);
-      if (refusal !== undefined) {
-        audit('refused');
-        return { text: refusal, isError: true };
-      }
-      const result = await callOnSession(call.name, call.arguments, signal, 'write');
-      audit(result.isError ? 'failed' : 'ok');
-      return result; // never retried, whatever happened
-    }
-    if (call.name === 'login') {
-      const outcome = await runLogin(signal);
-      audit(outcome.status);
-      return { text: loginMessageForModel(outcome), isError: outcome.status !== 'logged-in' && outcome.status !== 'already' };
-    }
-    const limit = deps.catalog === 'kite' && call.arguments['limit'] === undefined ? DEFAULT_PAGE_LIMITS[call.name] : undefined;
-    const args = limit === undefined ? call.arguments : { ...call.arguments, limit };
-    let result = await callOnSession(call.name, args, signal, 'read');
-    if (result.isError && deps.catalog === 'kite' && needsLogin(call.name, result.text)) {
-      result = await loginInstead(call.name, result, signal);
-    }
+async function runToolCall(executor: Executor, call: Call, signal: AbortSignal): Promise<ToolOutcome> {
+  const { catalog } = executor.deps;
+  const local = catalog.localTools.find((tool) => tool.name === call.name);
+  const toolClass = local !== undefined ? 'read' : classifyCall(call.name, call.arguments, catalog.classes.get(call.name) ?? 'write', catalog.kind);
+  const audit = auditor(executor, { name: call.name, arguments: call.arguments, toolClass });
+  try {
+    if (local !== undefined) return await runLocal(executor, local, call, signal, audit);
+    if (toolClass === 'write') return await runWrite(executor, call, signal, audit);
+    if (call.name === 'login') return await runLoginCall(executor, signal, audit);
+    return await runRead(executor, call, signal, audit);
+  } catch (error) {
+    // Every path audits before it returns; one that throws (a transport failure, Ctrl-C) must too.
+    const failed = toolClass === 'write' ? 'failed' : 'error';
+    audit(signal.aborted ? 'cancelled' : `${failed}: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
+
+/** The audit entry of one call, written with its outcome and how long it took since now. */
+function auditor(executor: Executor, entry: Omit<AuditEntry, 'outcome' | 'durationMs'>): Audit {
+  const started = Date.now();
+  return (outcome) => executor.deps.onAudit?.({ ...entry, outcome, durationMs: Date.now() - started });
+}
+
+/** Shown and confirmed first (or refused with the reason), then sent once: never retried, whatever happens. */
+async function runWrite(executor: Executor, call: Call, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
+  const refusal = await gateWrite(executor, call, signal);
+  if (refusal !== undefined) {
+    audit('refused');
+    return { text: refusal, isError: true };
+  }
+  const result = await executor.call(call.name, call.arguments, { signal, toolClass: 'write' });
+  audit(result.isError ? 'failed' : 'ok');
+  return result;
+}
+
+async function gateWrite(executor: Executor, call: Call, signal: AbortSignal): Promise<string | undefined> {
+  const { mode, confirmWrite } = executor.deps;
+  if (mode === 'ask') return refusalText(call.name, 'read-only-ask');
+  if (confirmWrite === undefined) return refusalText(call.name, 'read-only-repl');
+  const login = await executor.logins.beforeWrite(signal);
+  if (login !== undefined) return refusalText(call.name, 'not-logged-in', loginMessageForModel(login));
+  return confirmWrite(call, { signal, lookUp: (name, args, options) => lookUp(executor, name, args, options) });
+}
+
+async function lookUp(
+  executor: Executor,
+  name: string,
+  args: Record<string, unknown>,
+  { signal, timeoutMs }: { signal: AbortSignal; timeoutMs: number },
+): Promise<ToolOutcome> {
+  if (executor.deps.catalog.classes.get(name) !== 'read') return { text: `${name} is not a read tool; it was not called.`, isError: true };
+  const audit = auditor(executor, { by: 'order-preview', name, arguments: args, toolClass: 'read' });
+  try {
+    const result = await executor.call(name, args, { signal, toolClass: 'read', timeoutMs });
     audit(result.isError ? 'error' : 'ok');
-    const notice = limit === undefined || result.isError ? undefined : defaultLimitNotice(call.name, args, result.text);
-    if (notice === undefined) return compact(result);
-    const compacted = compactToolResult(result.text, { maxChars: Math.max(0, budget - notice.length - 1) }).text;
-    return { text: `${compacted}\n${notice}`, isError: false };
+    return result;
+  } catch (error) {
+    audit(signal.aborted ? 'cancelled' : `error: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
+}
 
-  /** kite-chat's own tools (portfolio figures): they read the server on this session and never write. */
-  async function runLocal(
-    tool: LocalTool,
-    call: { name: string; arguments: Record<string, unknown> },
-    signal: AbortSignal,
-    audit: (outcome: string) => void,
-  ): Promise<ToolOutcome> {
-    const read = (name: string, args: Record<string, unknown>, readSignal: AbortSignal) =>
-      callOnSession(name, args, readSignal, 'read');
-    let result = await tool.run(call.arguments, read, signal, new Date());
-    if (result.isError && deps.catalog === 'kite' && needsLogin(call.name, result.text)) {
-      result = await loginInstead(call.name, result, signal);
-    }
-    audit(result.isError ? 'error' : 'ok');
-    return result; // already compact: labelled figures, not raw JSON
+/** The model's own `login` call runs the program's login; the model hears how it ended, never the link. */
+async function runLoginCall(executor: Executor, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
+  const outcome = await executor.logins.run(signal);
+  audit(outcome.status);
+  return { text: loginMessageForModel(outcome), isError: outcome.status !== 'logged-in' && outcome.status !== 'already' };
+}
+
+async function runRead(executor: Executor, call: Call, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
+  const { catalog } = executor.deps;
+  const limit = catalog.kind === 'kite' && call.arguments['limit'] === undefined ? DEFAULT_PAGE_LIMITS[call.name] : undefined;
+  const args = limit === undefined ? call.arguments : { ...call.arguments, limit };
+  let result = await executor.call(call.name, args, { signal, toolClass: 'read' });
+  if (result.isError && catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
+    result = await executor.logins.instead(call.name, result, signal);
   }
+  audit(result.isError ? 'error' : 'ok');
+  const notice = limit === undefined || result.isError ? undefined : defaultLimitNotice(call.name, args, result.text);
+  const room = notice === undefined ? executor.budget : Math.max(0, executor.budget - notice.length - 1);
+  if (result.isError) return result;
+  const compacted = compactToolResult(result.text, { maxChars: room }).text;
+  return { text: notice === undefined ? compacted : `${compacted}\n${notice}`, isError: false };
+}
 
-  async function gateWrite(call: { name: string; arguments: Record<string, unknown> }, signal: AbortSignal) {
-    if (deps.mode === 'ask') return refusalText(call.name, 'read-only-ask');
-    if (!deps.trading || deps.confirmWrite === undefined) return refusalText(call.name, 'read-only-repl');
-    const login = await loginBeforeWrite(signal);
-    if (login !== undefined) return refusalText(call.name, 'not-logged-in', loginMessageForModel(login));
-    return deps.confirmWrite(call, signal);
+/** kite-chat's own tools (portfolio figures): they read the server on this session and never write. */
+async function runLocal(executor: Executor, tool: LocalTool, call: Call, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
+  const read = (name: string, args: Record<string, unknown>, readSignal: AbortSignal) =>
+    executor.call(name, args, { signal: readSignal, toolClass: 'read' });
+  let result = await tool.run(call.arguments, read, signal, new Date());
+  if (result.isError && executor.deps.catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
+    result = await executor.logins.instead(call.name, result, signal);
   }
-
-  /**
-   * A write on a session that is not logged in could only fail at Kite after the person had confirmed it, so the
-   * login comes first (the one a parallel read started, if any), and only then the preview (which can now look up the
-   * last price) and the question. Resolves to the login's outcome only when it did not end logged in.
-   */
-  async function loginBeforeWrite(signal: AbortSignal): Promise<LoginOutcome | undefined> {
-    if (deps.catalog !== 'kite') return undefined;
-    if (pendingLogin === undefined) {
-      // A probe that fails for another reason changes nothing: the gate asks, and Kite answers the write itself.
-      const probe = await callOnSession('get_profile', {}, signal, 'read').catch(() => signal.throwIfAborted());
-      if (probe === undefined || !probe.isError || !needsLogin('get_profile', probe.text)) return undefined;
-    }
-    const outcome = await runLogin(signal);
-    return outcome.status === 'logged-in' || outcome.status === 'already' ? undefined : outcome;
-  }
-
-  return { callTool, login: runLogin };
+  audit(result.isError ? 'error' : 'ok');
+  return result; // already compact: labelled figures, not raw JSON
 }
 
 /** Said when kite-chat chose the page size and there is more: how many in all, and how to get the next page. */
 function defaultLimitNotice(name: string, args: Record<string, unknown>, text: string): string | undefined {
-  let pagination: { total?: unknown; has_more?: unknown } | undefined;
-  try {
-    pagination = (JSON.parse(text) as { pagination?: typeof pagination }).pagination;
-  } catch {
-    return undefined;
-  }
-  if (pagination?.has_more !== true) return undefined;
+  const parsed = tryParseJson(text);
+  const pagination = isRecord(parsed) && isRecord(parsed['pagination']) ? parsed['pagination'] : undefined;
+  if (pagination?.['has_more'] !== true) return undefined;
   const from = typeof args['from'] === 'number' ? args['from'] : 0;
   const next = from + Number(args['limit']);
-  const total = typeof pagination.total === 'number' ? ` of ${pagination.total}` : '';
+  const total = typeof pagination['total'] === 'number' ? ` of ${pagination['total']}` : '';
   return `[kite-chat asked ${name} for ${String(args['limit'])} items${total} because the call gave no limit. `
     + `Call it again with from=${next} for the next page, or narrow the question.]`;
-}
-
-function needsLogin(name: string, text: string): boolean {
-  if (LOGIN_FIRST.test(text)) return true;
-  return !NO_LOGIN_TOOLS.has(name) && GENERIC_KITE_FAILURE.test(text.trim());
-}
-
-function narrow(result: { isError: boolean; content: readonly { type: string }[] }): ToolOutcome {
-  return { text: toolResultText(result), isError: result.isError };
 }

@@ -7,7 +7,7 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { isRecord } from '../json.js';
 import { describeValue, normaliseSchema, validateValue } from './json-schema.js';
-import type { Tool, ToolContent } from './tool.js';
+import type { Tool, ToolContent, ToolOutcome, ToolResult } from './tool.js';
 
 /** OpenAI answers 400 string_above_max_length beyond this (seen in getsentry/sentry-mcp#106, OpenHands#4838). */
 export const MAX_TOOL_DESCRIPTION_CHARS = 1024;
@@ -136,6 +136,11 @@ export function parseToolArguments(raw: string, inputSchema: Record<string, unkn
   const hidden = problems.length - shown.length;
   const more = hidden > 0 ? [`(${hidden} more not shown.)`] : [];
   return { ok: false, error: [...shown, ...more, 'Call the tool again with corrected arguments.'].join(' ') };
+}
+
+/** A server's answer as the text-and-error pair the loop, the local tools and the login read. */
+export function toolOutcome(result: ToolResult): ToolOutcome {
+  return { text: toolResultText(result), isError: result.isError };
 }
 
 /** Text items as they are, other content as a one-line placeholder, joined by newlines. */

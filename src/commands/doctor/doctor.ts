@@ -14,12 +14,15 @@ import { checkModel } from './model-checks.js';
 import { findLocalModelServer, localServerSuggestion, type LocalModelServer } from '../../model/local-model-probe.js';
 import { OPENAI_BASE_URL } from '../../model/openai-model.js';
 import { redactLink } from '../../redact.js';
+import type { Store } from '../../store.js';
 import type { Ui } from '../../terminal/ui.js';
 import { CHECK_ORDER, createReport, type Check } from './report.js';
 
 
 export interface DoctorDeps {
   stdout: Writable;
+  /** KITE_CHAT_HOME: saved sessions and OAuth tokens are read from it, never written. */
+  store: Store;
   /** stderr: the terminal seam for anything that is not a check (the OAuth provider's screen). */
   ui: Ui;
   localModelServers?: readonly LocalModelServer[] | undefined;
@@ -29,7 +32,7 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<numbe
   const report = createReport(deps.stdout, { json: config.json, secrets: config.apiKey === undefined ? [] : [config.apiKey] });
   const configCheck = await checkConfig(config, deps.localModelServers);
   report.add(configCheck);
-  await checkMcp(config, { add: report.add, ui: deps.ui });
+  await checkMcp(config, { add: report.add, ui: deps.ui, store: deps.store });
   await checkModel(config, { add: report.add, configured: configCheck.status !== 'fail' });
   return report.finish();
 }

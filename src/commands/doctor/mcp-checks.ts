@@ -12,7 +12,7 @@ import { connectMcp, McpSessionGoneError, McpUnauthorizedError, type McpSession 
 import { createOAuthProvider, type OAuthLoginProvider } from '../../mcp/oauth.js';
 import { createOAuthStore } from '../../mcp/oauth-store.js';
 import { redactLink } from '../../redact.js';
-import { createStore, type Store } from '../../store.js';
+import type { Store } from '../../store.js';
 import { describeDrift, isEmpty, readToolDrift } from '../../tools/drift.js';
 import { classifyCall, classifyTool, detectCatalog, type Catalog } from '../../tools/policy.js';
 import { userNameFromProfile } from '../../login/kite-login.js';
@@ -27,9 +27,8 @@ const PROFILE_CALLS: Readonly<Partial<Record<Catalog, { name: string; args: Reco
 };
 const TRANSPORT_NAMES = { sse: 'legacy HTTP+SSE', 'streamable-http': 'Streamable HTTP' } as const;
 
-export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui }): Promise<void> {
-  const { add } = deps;
-  const store = createStore(config.home);
+export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui; store: Store }): Promise<void> {
+  const { add, store } = deps;
   let session: McpSession;
   try {
     session = await connectMcp({ url: config.url, authProvider: await savedAuthorization(config, store, deps.ui), allowAuthorization: false });

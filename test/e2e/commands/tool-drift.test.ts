@@ -89,7 +89,7 @@ test('each server is remembered apart: a new server is recorded without warnings
 
 test('a tool that turns from write to read is called out, since it would then run without asking', async () => {
   const home = await temporaryFolder();
-  const store = createStore(home);
+  const store = createStore(home, { uid: process.getuid?.() });
   const serverUrl = new URL('http://127.0.0.1:1/mcp');
   const tool = { name: 'transfer', inputSchema: { type: 'object' } };
 
@@ -107,7 +107,7 @@ test('a tool that turns from write to read is called out, since it would then ru
 test('a damaged tools.json counts as a first run and is replaced', async () => {
   const home = await temporaryFolder();
   await writeFile(join(home, TOOLS_FILE), '{"version":1,"servers":{"http://127.0.0.1:1/mcp":{"recordedAt":"x","tools":[1,2');
-  const store = createStore(home);
+  const store = createStore(home, { uid: process.getuid?.() });
   const tools = [{ name: 'get_holdings', inputSchema: { type: 'object' } }];
 
   const lines = await checkToolDrift({ store, serverUrl: new URL('http://127.0.0.1:1/mcp'), tools, classes: new Map([['get_holdings', 'read']]) });

@@ -38,7 +38,7 @@ function provider(serverUrl: string, home: string, options: { browser?: OpenLink
   const browser = options.browser ?? createOpener({ browser: BROWSER_OAUTH, platform: process.platform });
   const oauth = createOAuthProvider({
     serverUrl: new URL(serverUrl),
-    store: createStore(home),
+    store: createStore(home, { uid: process.getuid?.() }),
     screen: { status: (line) => lines.push(line), warn: (line) => lines.push(line) },
     openLink: async (url) => {
       opened.push(url);

@@ -42,7 +42,7 @@ function login(kite: FakeKiteNext, home: string, options: { browser?: OpenLink; 
   const browser = options.browser ?? createOpener({ browser: BROWSER_OAUTH, platform: process.platform });
   const provider = createOAuthProvider({
     serverUrl: new URL(kite.mcpUrl),
-    store: createStore(home),
+    store: createStore(home, { uid: process.getuid?.() }),
     screen: { status: (line) => lines.push(line), warn: (line) => lines.push(line) },
     openLink: async (url) => {
       opened.push(url);

@@ -35,6 +35,7 @@ async function runMain(argv: string[], servers: readonly LocalModelServer[], env
     homeDir: home,
     platform: process.platform,
     onInterrupt: () => () => {},
+    uid: process.getuid?.(),
     localModelServers: servers,
   };
   const code = await main(argv, { KITE_CHAT_HOME: home, ...env }, io);

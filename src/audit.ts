@@ -1,0 +1,39 @@
+/**
+ * The audit log (KITE_CHAT_HOME/audit.log): one JSON line per tool call that reached the server or was refused,
+ * and per read kite-chat made itself before an order (`by`), with the run's mode, the arguments, the read/write
+ * class, the outcome and how long it took. Every line is redacted (redact.ts) before it is written; a log that cannot
+ * be written is said once per run, and the run goes on.
+ */
+import { ConfigError } from './errors.js';
+import { createRedactor } from './redact.js';
+import type { Store } from './store.js';
+import type { ToolClass } from './tools/policy.js';
+
+export const AUDIT_LOG_FILE = 'audit.log';
+
+export interface AuditEntry {
+  /** Who made a call the model did not ask for (`order-preview`: the write gate's look-ups). */
+  by?: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  toolClass: ToolClass;
+  outcome: string;
+  durationMs: number;
+}
+
+/** Appends one entry under the run's mode: `ask`, `repl` or `login`. */
+export type AuditLog = (mode: string, entry: AuditEntry) => void;
+
+export function createAuditLog(deps: { store: Store; secrets: readonly string[]; warn: (line: string) => void }): AuditLog {
+  const redact = createRedactor({ values: deps.secrets });
+  let failed = false;
+  return (mode, { by, ...entry }) => {
+    const line = redact(JSON.stringify({ time: new Date().toISOString(), mode, ...(by === undefined ? {} : { by }), ...entry }));
+    deps.store.appendLine(AUDIT_LOG_FILE, line).catch((error: unknown) => {
+      if (failed) return; // once a run is enough
+      failed = true;
+      // A damaged audit.log (a planted link, a folder) is a ConfigError whose line names it and says what to do.
+      deps.warn(error instanceof ConfigError ? `Could not write the audit log: ${error.message}` : `Could not write the audit log under ${deps.store.home}.`);
+    });
+  };
+}
