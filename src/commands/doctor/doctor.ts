@@ -12,7 +12,7 @@ import type { ConfigError } from '../../errors.js';
 import { checkMcp } from './mcp-checks.js';
 import { checkModel } from './model-checks.js';
 import { findLocalModelServer, localServerSuggestion, type LocalModelServer } from '../../model/local-model-probe.js';
-import { OPENAI_BASE_URL } from '../../model/openai-model.js';
+import { OPENAI_BASE_URL } from '../../model/model-errors.js';
 import { redactLink } from '../../redact.js';
 import type { Store } from '../../store.js';
 import type { Ui } from '../../terminal/ui.js';

@@ -9,7 +9,8 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import type { Config } from '../../config/resolve.js';
 import type { AddCheck, Check } from './report.js';
 import type { ModelResponse } from '../../agent/model.js';
-import { createComplete, createOpenAIClient, describeModelError, listModels } from '../../model/openai-model.js';
+import { describeModelError } from '../../model/model-errors.js';
+import { createComplete, createOpenAIClient, listModels } from '../../model/openai-model.js';
 import { parseToolArguments } from '../../tools/schema.js';
 
 /** Room for a reasoning model to think briefly and call a function; a local model that rambles instead stops soon. */

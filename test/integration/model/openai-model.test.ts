@@ -3,7 +3,8 @@
 import { test, expect, onTestFinished } from 'vitest';
 import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { createComplete, createOpenAIClient, describeModelError } from '../../../src/model/openai-model.js';
+import { describeModelError } from '../../../src/model/model-errors.js';
+import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
 import type { ModelRequest } from '../../../src/agent/model.js';
 import { ModelApiError } from '../../../src/errors.js';
 import { startScriptedOpenAI } from '../../support/scripted-openai.js';
