@@ -6,7 +6,8 @@
  */
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { isRecord } from '../json.js';
-import { describeValue, normaliseSchema, validateValue } from './json-schema.js';
+import { describeValue, validateValue } from './json-schema-check.js';
+import { normaliseSchema } from './json-schema.js';
 import type { Tool, ToolContent, ToolOutcome, ToolResult } from './tool.js';
 
 /** OpenAI answers 400 string_above_max_length beyond this (seen in getsentry/sentry-mcp#106, OpenHands#4838). */

@@ -12,7 +12,8 @@ import { describeWriteCall, checkOrderValue, isConfirmation, orderFingerprint, t
 import { isRecord, tryParseJson } from '../json.js';
 import type { LookUp, WriteGate } from '../tools/executor.js';
 import { refusalText } from '../tools/policy.js';
-import { normaliseSchema, undeclaredKeyProblems } from '../tools/json-schema.js';
+import { undeclaredKeyProblems } from '../tools/json-schema-check.js';
+import { normaliseSchema } from '../tools/json-schema.js';
 
 /** PEERS.md R4: a repeated order inside this window is more likely a model loop or a double tap than intent. */
 export const DUPLICATE_WINDOW_MS = 30_000;
