@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { askErrorJson, LOGIN_LINK_ON_STDERR } from './commands/ask-json-error.js';
-import {
-  MissingApiKeyError, parseCommandLine, resolveHome, resolveRunInvocation, USAGE, wantsJsonAnswer, type CommandLine, type Config,
-} from './config/resolve.js';
+import { parseCommandLine, wantsJsonAnswer, type CommandLine } from './config/command-line.js';
+import { MissingApiKeyError, resolveHome, resolveRunInvocation, USAGE, type Config } from './config/resolve.js';
 import { loadDotenvFiles } from './config/dotenv-files.js';
 import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js';
 import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';

@@ -5,7 +5,8 @@
  * Touches no server. The result goes to stdout; a file that is missing or wrong is one ConfigError line (exit 2).
  */
 import type { Writable } from 'node:stream';
-import { resolveRun, type CommandLine } from '../config/resolve.js';
+import type { CommandLine } from '../config/command-line.js';
+import { resolveRun } from '../config/resolve.js';
 import { approveFolderDotenv, readFolderDotenv } from '../config/dotenv-files.js';
 import { NEEDS_APPROVAL, NEVER_FROM_DOTENV, TRUST_COMMAND } from '../config/dotenv-policy.js';
 import { ConfigError } from '../errors.js';

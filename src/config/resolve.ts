@@ -4,10 +4,13 @@
  * "not given" stays distinguishable. Pure: the caller passes argv, env, the `.env` values it may use (config/dotenv-policy.ts
  * decides which) and the home directory; KITE_CHAT_HOME, BROWSER and the folders come from the environment alone.
  */
-import { parseArgs } from 'node:util';
-import { NEVER_FROM_DOTENV } from './dotenv-policy.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../trading/order-preview.js';
+import { parseCommandLine, type CommandLine, type Flags } from './command-line.js';
+import { NEVER_FROM_DOTENV } from './dotenv-policy.js';
+import {
+  checkHttpUrl, definedOnly, isLocalBaseUrl, nonEmpty, parseCount, parseRupees, parseSetting, resolveMcpUrl,
+} from './values.js';
 
 /** The hosted Kite MCP server; the user's design card asks for the legacy SSE endpoint by default. */
 export const DEFAULT_MCP_URL = 'https://mcp.kite.trade/sse';
@@ -78,9 +81,6 @@ export type Invocation =
   | { kind: 'run'; config: Config }
   /** `kite-chat doctor` with a configuration that does not resolve: the doctor reports it as its `config` check. */
   | { kind: 'doctor-config-error'; error: ConfigError; json: boolean };
-/** The command line read, before the environment and `.env` files are looked at. */
-export type CommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags; positionals: string[] };
-
 const MISSING_API_KEY_MESSAGE =
   'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.';
 
@@ -141,26 +141,6 @@ Something wrong? Run kite-chat doctor first.
 Exit codes: 0 answered, 1 internal error, 2 usage or configuration, 3 login not completed, 4 MCP server
 unreachable, 5 model API failed, 130 interrupted.`;
 
-const OPTIONS = {
-  ask: { type: 'string' },
-  url: { type: 'string' },
-  model: { type: 'string' },
-  json: { type: 'boolean' },
-  'no-browser': { type: 'boolean' },
-  'login-timeout': { type: 'string' },
-  trading: { type: 'boolean' },
-  'max-rounds': { type: 'string' },
-  'tool-timeout': { type: 'string' },
-  'max-output-tokens': { type: 'string' },
-  'model-timeout': { type: 'string' },
-  'model-idle-timeout': { type: 'string' },
-  'no-color': { type: 'boolean' },
-  'no-qr': { type: 'boolean' },
-  version: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Flags = ReturnType<typeof parseFlags>['values'];
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const SUBCOMMANDS: readonly Command[] = ['login', 'logout', 'tools', 'doctor', 'trust'];
@@ -176,17 +156,6 @@ const DOTENV_SETTINGS: Readonly<Record<string, keyof Flags | undefined>> = {
   KITE_CHAT_MODEL_TIMEOUT: 'model-timeout',
   KITE_CHAT_MODEL_IDLE_TIMEOUT: 'model-idle-timeout',
 };
-
-function parseFlags(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    // parseArgs' messages are already one line and name the flag ("Unknown option '--foo'").
-    const message = error instanceof Error ? error.message : String(error);
-    const oneLine = message.split('\n').filter((line) => !line.startsWith('To specify')).join(' ');
-    throw new ConfigError(oneLine.replace(/\. To specify a positional argument.*$/, '.'));
-  }
-}
 
 /** The whole command line, environment and `.env` resolved; throws ConfigError (exit 2) on anything wrong. */
 export function resolveInvocation(input: {
@@ -211,24 +180,6 @@ export function resolveRunInvocation(
     if (line.positionals[0] !== 'doctor' || !(error instanceof ConfigError)) throw error;
     return { kind: 'doctor-config-error', error, json: line.flags.json === true };
   }
-}
-
-/** Whether a command line asks for `--ask … --json`, read leniently: a failed run still owes such a script its JSON. */
-export function wantsJsonAnswer(argv: readonly string[]): boolean {
-  try {
-    const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true });
-    return values.json === true && typeof values.ask === 'string';
-  } catch {
-    return false;
-  }
-}
-
-/** --help, --version, or the flags and words of a run; throws ConfigError on an unknown flag or a missing value. */
-export function parseCommandLine(argv: readonly string[]): CommandLine {
-  const { values: flags, positionals } = parseFlags(argv);
-  if (flags.help === true) return { kind: 'help' };
-  if (flags.version === true) return { kind: 'version' };
-  return { kind: 'run', flags, positionals };
 }
 
 /** A run's Config from its command line, the environment and the `.env` values the caller may use. */
@@ -295,21 +246,6 @@ function resolveConfig(
   };
 }
 
-/** A number that has both a flag and an environment variable: the flag wins, and errors name what was wrong. */
-function parseSetting(
-  flags: Flags,
-  env: Environment,
-  flag: keyof Flags & string,
-  variable: string,
-  fallback: number,
-  minimum: number,
-  maximum: number,
-): number {
-  const fromFlag = flags[flag];
-  if (typeof fromFlag === 'string') return parseCount(fromFlag, `--${flag}`, fallback, minimum, maximum);
-  return parseCount(nonEmpty(env[variable]), variable, fallback, minimum, maximum);
-}
-
 function resolveCommand(flags: Flags, positionals: string[]): Command {
   if (positionals.length > 1) throw new ConfigError(`Unexpected argument '${positionals[1]}'.`);
   const [word] = positionals;
@@ -326,50 +262,6 @@ function resolveCommand(flags: Flags, positionals: string[]): Command {
   return 'ask';
 }
 
-function resolveMcpUrl(text: string): URL {
-  const url = checkHttpUrl(text, 'the MCP server URL (--url / KITE_MCP_URL)');
-  // PEERS.md R15: remote servers only over https; plain http only on this machine.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new ConfigError(`The MCP server URL must use https unless it is on this machine: ${url.origin}`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new ConfigError('The MCP server URL must not contain a user name or password.');
-  }
-  return url;
-}
-
-function checkHttpUrl(text: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(`Bad URL for ${what}: '${text}' (expected e.g. https://mcp.kite.trade/mcp).`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`Bad URL for ${what}: only http and https are supported, got '${url.protocol}'.`);
-  }
-  return url;
-}
-
-function parseCount(text: string | undefined, flag: string, fallback: number, minimum: number, maximum: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${flag} needs a whole number, got '${text}'.`);
-  const value = Number(text.trim());
-  if (value < minimum) throw new ConfigError(`${flag} must be at least ${minimum}, got '${text}'.`);
-  // Compared as a number, which is exact enough here: 1e20 is above the maximum however it is rounded.
-  if (value > maximum) throw new ConfigError(`${flag} must be at most ${maximum}, got '${text}'.`);
-  return value;
-}
-
-function parseRupees(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_ORDER_VALUE_RUPEES;
-  const value = Number(text.replaceAll(',', '').replace(/^₹/, ''));
-  if (!Number.isFinite(value) || value <= 0 || text.trim() === '') {
-    throw new ConfigError(`KITE_CHAT_MAX_ORDER_VALUE needs a positive number of rupees, got '${text}'.`);
-  }
-  return value;
-}
-
 /** KITE_CHAT_HOME, else $XDG_CONFIG_HOME/kite-chat, else ~/.config/kite-chat: from the environment, never a `.env`. */
 export function resolveHome(env: Environment, homeDir: string): string {
   const explicit = nonEmpty(env['KITE_CHAT_HOME']);
@@ -378,19 +270,3 @@ export function resolveHome(env: Environment, homeDir: string): string {
   return `${configRoot}/kite-chat`;
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function isLocalBaseUrl(baseURL: string | undefined): boolean {
-  return baseURL !== undefined && isLoopbackHost(new URL(baseURL).hostname);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function definedOnly(env: Environment): Environment {
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => nonEmpty(value) !== undefined));
-}

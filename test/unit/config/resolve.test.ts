@@ -1,9 +1,10 @@
 // resolveInvocation: flags beat environment beat .env beat defaults, and every bad input is a ConfigError (exit 2).
 import { describe, expect, test } from 'vitest';
 import {
-  DEFAULT_LOGIN_TIMEOUT_SECONDS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MAX_ROUNDS, DEFAULT_MCP_URL, DEFAULT_MODEL, resolveInvocation, wantsJsonAnswer,
+  DEFAULT_LOGIN_TIMEOUT_SECONDS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MAX_ROUNDS, DEFAULT_MCP_URL, DEFAULT_MODEL, resolveInvocation,
   type Config,
 } from '../../../src/config/resolve.js';
+import { wantsJsonAnswer } from '../../../src/config/command-line.js';
 import { ConfigError } from '../../../src/errors.js';
 import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../../../src/trading/order-preview.js';
 
