@@ -5,21 +5,21 @@
  * own. Gating writes, logging in and compacting results belong to the CallTool it is given (tools/executor.ts).
  */
 import type {
-  ChatCompletionAssistantMessageParam, ChatCompletionMessageParam,
+  ChatCompletionAssistantMessageParam, ChatCompletionFunctionTool, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { ConfigError, ContextLengthError, ModelApiError } from '../errors.js';
 import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from './model.js';
-import { parseToolArguments, type ToolEntry } from '../tools/schema.js';
+import type { ToolEntry } from '../tools/schema.js';
 import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
-import { canonicalJson, isRecord, tryParseJson } from '../json.js';
+import { canonicalJson } from '../json.js';
+import { displayName, readObject, refuseCall, runCall, type CallContext } from './tool-calls.js';
+import { throwIfAborted, untilAborted } from './turn-signal.js';
 
 export type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
 
 /** A model that asks for the same call a third round in a row is stuck: the same answer will not unstick it. */
 const REPEAT_LIMIT = 3;
-/** A thrown error goes back to the model on one line; a stack trace or an HTML page must not fill its context. */
-const MAX_ERROR_MESSAGE_CHARS = 500;
 
 export interface TurnInput {
   complete: Complete;
@@ -33,17 +33,27 @@ export interface TurnInput {
   maxRounds: number;
 }
 
-/** What one requested call came to: the record for the caller and the tool message for the model. */
-interface CallRecord extends TurnToolCall {
-  id: string;
-  toolMessage: string;
+/** One turn's running state: what it added, the calls it made, the tokens, and the history as last sent. */
+interface Turn {
+  input: TurnInput;
+  context: CallContext;
+  /** The functions offered to the model (hidden tools are known to the loop, not offered). */
+  definitions: ChatCompletionFunctionTool[];
+  added: ChatCompletionMessageParam[];
+  toolCalls: TurnToolCall[];
+  /** The call keys of the last REPEAT_LIMIT - 1 rounds, oldest first. */
+  earlierRounds: Set<string>[];
+  usage: Usage;
+  /** The input history, replaced by a trimmed copy if the model's context window overflowed once. */
+  history: readonly ChatCompletionMessageParam[];
+  trimmedHistory: ChatCompletionMessageParam[] | undefined;
 }
 
-interface CallContext {
-  entries: ReadonlyMap<string, ToolEntry>;
-  callTool: CallTool;
-  onEvent: (event: AgentEvent) => void;
-  signal: AbortSignal;
+/** Why a round's calls are not run: the model repeats itself, or the turn is out of rounds. */
+interface Stop {
+  stoppedBy: 'repeated-call' | 'round-limit';
+  event: AgentEvent;
+  reason: string;
 }
 
 /**
@@ -51,158 +61,134 @@ interface CallContext {
  * a ConfigError, before any request, when the new question is too long to send (agent/history-budget.ts).
  */
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
-  const { complete, onEvent, signal, maxRounds } = input;
-  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new RangeError(`maxRounds must be a whole number of at least 1, got ${maxRounds}.`);
-  const question = input.messages.at(-1);
-  const tooLong = question?.role === 'user' && typeof question.content === 'string' ? questionTooLong(question.content) : undefined;
-  if (tooLong !== undefined) throw new ConfigError(tooLong);
-  const definitions = input.tools.filter((tool) => tool.hidden !== true).map((tool) => tool.definition);
-  const context: CallContext = {
-    entries: new Map(input.tools.map((tool) => [tool.definition.function.name, tool])),
-    callTool: input.callTool,
-    onEvent,
-    signal,
-  };
-  const added: ChatCompletionMessageParam[] = [];
-  const toolCalls: TurnToolCall[] = [];
-  /** The call keys of the last REPEAT_LIMIT - 1 rounds, oldest first. */
-  const earlierRounds: Set<string>[] = [];
-  let usage: Usage = { promptTokens: 0, completionTokens: 0 };
-  /** The input history, replaced by a trimmed copy if the model's context window overflowed once. */
-  let history = input.messages;
-  let trimmedHistory: ChatCompletionMessageParam[] | undefined;
-
+  checkInput(input);
+  const turn = startTurn(input);
   for (let round = 1; ; round += 1) {
-    throwIfAborted(signal);
-    onEvent({ type: 'model-request', round });
-    const onTextDelta = (delta: string): void => {
-      // Text still buffered when the user cancelled must not reach the screen.
-      if (!signal.aborted && delta !== '') onEvent({ type: 'assistant-text', delta });
-    };
-    const ask = async (): Promise<ModelResponse> => {
-      try {
-        return await untilAborted(complete({ messages: [...history, ...added], tools: [...definitions] }, { signal, onTextDelta }), signal);
-      } catch (error) {
-        // The server had read the prompt before it failed: those tokens were spent all the same (/usage counts them).
-        if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) {
-          const { promptTokens, completionTokens, estimated } = error.spent;
-          onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
-        }
-        throw error;
-      }
-    };
-    let response: ModelResponse;
-    try {
-      response = await ask();
-    } catch (error) {
-      // Once per turn: older tool results go, and the request is sent again; a second overflow is the user's to solve.
-      if (!(error instanceof ContextLengthError) || trimmedHistory !== undefined) throw error;
-      // Every tool result older than this turn goes (the model can fetch again); the turns themselves stay.
-      const fit = fitHistory([...history], { maxTokens: 1, targetTokens: 0, dropTurns: false });
-      if (fit.trimmedResults === 0) throw error;
-      history = trimmedHistory = fit.messages;
-      onEvent({ type: 'history-trimmed', trimmedResults: fit.trimmedResults });
-      response = await ask();
-    }
-    usage = addUsage(usage, response.usage);
-    if (response.usage !== undefined) onEvent({ type: 'usage', usage: response.usage, estimated: false });
-    const finish = (stoppedBy: TurnResult['stoppedBy']): TurnResult => ({
-      text: response.text, stoppedBy, rounds: round, usage, toolCalls, messages: added,
-      cutOff: stoppedBy === 'answer' && response.finishReason === 'length',
-      ...(trimmedHistory === undefined ? {} : { trimmedHistory }),
-    });
-
+    throwIfAborted(input.signal);
+    input.onEvent({ type: 'model-request', round });
+    const response = await askModel(turn);
+    turn.usage = addUsage(turn.usage, response.usage);
+    if (response.usage !== undefined) input.onEvent({ type: 'usage', usage: response.usage, estimated: false });
     if (response.toolCalls.length === 0) {
       // An empty answer adds no message: some OpenAI-compatible servers reject an assistant message with no content.
-      if (response.text !== '') added.push({ role: 'assistant', content: response.text });
-      return finish('answer');
+      if (response.text !== '') turn.added.push({ role: 'assistant', content: response.text });
+      return finish(turn, response, round, 'answer');
     }
-
-    added.push(assistantToolCallMessage(response));
+    turn.added.push(assistantToolCallMessage(response));
     const keys = response.toolCalls.map(callKey);
-    const repeated = response.toolCalls.find((_call, index) =>
-      earlierRounds.length === REPEAT_LIMIT - 1 && earlierRounds.every((roundKeys) => roundKeys.has(keys[index] ?? '')));
-    let stop: { stoppedBy: 'repeated-call' | 'round-limit'; event: AgentEvent; reason: string } | undefined;
-    if (repeated !== undefined) {
-      const name = displayName(repeated, context);
-      stop = {
-        stoppedBy: 'repeated-call',
-        event: { type: 'repeated-call', name },
-        reason: `Not called: the turn was stopped because ${name} was requested with the same arguments ${REPEAT_LIMIT} rounds in a row.`,
-      };
-    } else if (round >= maxRounds) {
-      stop = {
-        stoppedBy: 'round-limit',
-        event: { type: 'round-limit', rounds: round },
-        reason: `Not called: the turn was stopped at its limit of ${maxRounds} model rounds.`,
-      };
-    }
-
-    // A stopped turn runs none of the last response's calls: nobody would read their results, and some may be writes.
-    const records = stop === undefined
-      ? await untilAborted(Promise.all(response.toolCalls.map((call) => runCall(call, context))), signal)
-      : response.toolCalls.map((call) => refuseCall(call, stop.reason, context));
-    // OpenAI requires a tool message for every tool_call id of the assistant message, in any order; ours follow it.
-    for (const record of records) {
-      added.push({ role: 'tool', tool_call_id: record.id, content: record.toolMessage });
-      toolCalls.push({ name: record.name, arguments: record.arguments, isError: record.isError });
-    }
+    const stop = stopBefore(turn, response, keys, round);
+    await runRound(turn, response, stop);
     if (stop !== undefined) {
-      onEvent(stop.event);
-      return finish(stop.stoppedBy);
+      input.onEvent(stop.event);
+      return finish(turn, response, round, stop.stoppedBy);
     }
-    earlierRounds.push(new Set(keys));
-    if (earlierRounds.length > REPEAT_LIMIT - 1) earlierRounds.shift();
+    turn.earlierRounds.push(new Set(keys));
+    if (turn.earlierRounds.length > REPEAT_LIMIT - 1) turn.earlierRounds.shift();
   }
 }
 
-/** Refuses what cannot run (unknown tool, bad arguments) and runs the rest; never throws except on abort. */
-async function runCall(call: ModelToolCall, context: CallContext): Promise<CallRecord> {
-  const { onEvent, signal } = context;
-  const entry = context.entries.get(call.name);
-  if (entry === undefined) {
-    const names = [...context.entries.values()].filter((tool) => tool.hidden !== true).map((tool) => tool.definition.function.name);
-    const available = names.length === 0 ? '(none)' : names.join(', ');
-    return refuseCall(call, `Unknown tool '${call.name}'. Available tools: ${available}.`, context);
-  }
-  // A hidden tool is refused by the executor whatever its arguments; checking them first would hide the refusal.
-  const parsed = entry.hidden === true ? parseLoosely(call.arguments) : parseToolArguments(call.arguments, entry.inputSchema);
-  if (!parsed.ok) return refuseCall(call, parsed.error, context);
+function checkInput({ maxRounds, messages }: TurnInput): void {
+  if (!Number.isInteger(maxRounds) || maxRounds < 1) throw new RangeError(`maxRounds must be a whole number of at least 1, got ${maxRounds}.`);
+  const question = messages.at(-1);
+  const tooLong = question?.role === 'user' && typeof question.content === 'string' ? questionTooLong(question.content) : undefined;
+  if (tooLong !== undefined) throw new ConfigError(tooLong);
+}
 
-  const name = entry.serverName;
-  onEvent({ type: 'tool-call-start', id: call.id, name, arguments: parsed.value });
-  const started = performance.now();
-  let text: string;
-  let toolMessage: string;
-  let isError: boolean;
+function startTurn(input: TurnInput): Turn {
+  return {
+    input,
+    context: {
+      entries: new Map(input.tools.map((tool) => [tool.definition.function.name, tool])),
+      callTool: input.callTool,
+      onEvent: input.onEvent,
+      signal: input.signal,
+    },
+    definitions: input.tools.filter((tool) => tool.hidden !== true).map((tool) => tool.definition),
+    added: [],
+    toolCalls: [],
+    earlierRounds: [],
+    usage: { promptTokens: 0, completionTokens: 0 },
+    history: input.messages,
+    trimmedHistory: undefined,
+  };
+}
+
+/** The model's response; once per turn, a context window that overflows costs the older tool results and one retry. */
+async function askModel(turn: Turn): Promise<ModelResponse> {
   try {
-    // A copy, so whatever the executor does to its arguments cannot change the record of what the model asked.
-    const outcome = await context.callTool({ id: call.id, name, arguments: structuredClone(parsed.value) }, { signal });
-    ({ text, isError } = outcome);
-    toolMessage = isError ? `[tool error] ${text}` : text;
+    return await requestResponse(turn);
   } catch (error) {
-    if (signal.aborted) throw abortError(signal);
-    text = `Tool call failed: ${oneLine(error)}`;
-    toolMessage = text;
-    isError = true;
+    // Once per turn: older tool results go, and the request is sent again; a second overflow is the user's to solve.
+    if (!(error instanceof ContextLengthError) || turn.trimmedHistory !== undefined) throw error;
+    // Every tool result older than this turn goes (the model can fetch again); the turns themselves stay.
+    const fit = fitHistory([...turn.history], { maxTokens: 1, targetTokens: 0, dropTurns: false });
+    if (fit.trimmedResults === 0) throw error;
+    turn.history = turn.trimmedHistory = fit.messages;
+    turn.input.onEvent({ type: 'history-trimmed', trimmedResults: fit.trimmedResults });
+    return requestResponse(turn);
   }
-  throwIfAborted(signal); // the turn has already rejected; no event may follow it
-  onEvent({ type: 'tool-call-end', id: call.id, name, isError, durationMs: Math.round(performance.now() - started), text });
-  return { id: call.id, name, arguments: parsed.value, isError, toolMessage };
 }
 
-/** A call that is answered without running: it still gets its two events, so the user sees what the model wanted. */
-function refuseCall(call: ModelToolCall, text: string, context: CallContext): CallRecord {
-  const name = displayName(call, context);
-  const args = readObject(call.arguments);
-  context.onEvent({ type: 'tool-call-start', id: call.id, name, arguments: args });
-  context.onEvent({ type: 'tool-call-end', id: call.id, name, isError: true, durationMs: 0, text });
-  return { id: call.id, name, arguments: args, isError: true, toolMessage: text };
+async function requestResponse(turn: Turn): Promise<ModelResponse> {
+  const { complete, onEvent, signal } = turn.input;
+  const onTextDelta = (delta: string): void => {
+    // Text still buffered when the user cancelled must not reach the screen.
+    if (!signal.aborted && delta !== '') onEvent({ type: 'assistant-text', delta });
+  };
+  try {
+    const request = { messages: [...turn.history, ...turn.added], tools: [...turn.definitions] };
+    return await untilAborted(complete(request, { signal, onTextDelta }), signal);
+  } catch (error) {
+    // The server had read the prompt before it failed: those tokens were spent all the same (/usage counts them).
+    if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) {
+      const { promptTokens, completionTokens, estimated } = error.spent;
+      onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
+    }
+    throw error;
+  }
 }
 
-/** The server's name for a known tool (what the user knows it by), else the name the model made up. */
-function displayName(call: ModelToolCall, context: CallContext): string {
-  return context.entries.get(call.name)?.serverName ?? call.name;
+/** A call asked for the same way REPEAT_LIMIT rounds running, or the last round allowed: its calls are not run. */
+function stopBefore(turn: Turn, response: ModelResponse, keys: readonly string[], round: number): Stop | undefined {
+  const { earlierRounds } = turn;
+  const repeated = response.toolCalls.find((_call, index) =>
+    earlierRounds.length === REPEAT_LIMIT - 1 && earlierRounds.every((roundKeys) => roundKeys.has(keys[index] ?? '')));
+  if (repeated !== undefined) {
+    const name = displayName(repeated, turn.context);
+    return {
+      stoppedBy: 'repeated-call',
+      event: { type: 'repeated-call', name },
+      reason: `Not called: the turn was stopped because ${name} was requested with the same arguments ${REPEAT_LIMIT} rounds in a row.`,
+    };
+  }
+  if (round < turn.input.maxRounds) return undefined;
+  return {
+    stoppedBy: 'round-limit',
+    event: { type: 'round-limit', rounds: round },
+    reason: `Not called: the turn was stopped at its limit of ${turn.input.maxRounds} model rounds.`,
+  };
+}
+
+/** The round's calls, run in parallel, or all refused when the turn stops; one tool message each, in order. */
+async function runRound(turn: Turn, response: ModelResponse, stop: Stop | undefined): Promise<void> {
+  const { context } = turn;
+  // A stopped turn runs none of the last response's calls: nobody would read their results, and some may be writes.
+  const records = stop === undefined
+    ? await untilAborted(Promise.all(response.toolCalls.map((call) => runCall(call, context))), context.signal)
+    : response.toolCalls.map((call) => refuseCall(call, stop.reason, context));
+  // OpenAI requires a tool message for every tool_call id of the assistant message, in any order; ours follow it.
+  for (const record of records) {
+    turn.added.push({ role: 'tool', tool_call_id: record.id, content: record.toolMessage });
+    turn.toolCalls.push({ name: record.name, arguments: record.arguments, isError: record.isError });
+  }
+}
+
+function finish(turn: Turn, response: ModelResponse, rounds: number, stoppedBy: TurnResult['stoppedBy']): TurnResult {
+  return {
+    text: response.text, stoppedBy, rounds, usage: turn.usage, toolCalls: turn.toolCalls, messages: turn.added,
+    cutOff: stoppedBy === 'answer' && response.finishReason === 'length',
+    ...(turn.trimmedHistory === undefined ? {} : { trimmedHistory: turn.trimmedHistory }),
+  };
 }
 
 function assistantToolCallMessage(response: ModelResponse): ChatCompletionAssistantMessageParam {
@@ -225,64 +211,7 @@ function callKey(call: ModelToolCall): string {
   return canonicalJson([call.name, value ?? call.arguments.trim()]);
 }
 
-/** The arguments as the model sent them when they are a JSON object (empty text counts as `{}`), else undefined. */
-function readObject(raw: string): Record<string, unknown> | undefined {
-  if (raw.trim() === '') return {};
-  const value = tryParseJson(raw);
-  return isRecord(value) ? value : undefined;
-}
-
-
 function addUsage(total: Usage, round: Usage | undefined): Usage {
   if (round === undefined) return total;
   return { promptTokens: total.promptTokens + round.promptTokens, completionTokens: total.completionTokens + round.completionTokens };
-}
-
-function oneLine(error: unknown): string {
-  let message: string;
-  try {
-    message = error instanceof Error ? error.message : String(error);
-  } catch {
-    message = ''; // an object whose toString throws
-  }
-  const line = message.replace(/\s+/g, ' ').trim() || (error instanceof Error ? error.name : 'unknown error');
-  return line.length <= MAX_ERROR_MESSAGE_CHARS ? line : `${line.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…`;
-}
-
-/** Settles like `promise`, except that it rejects with an AbortError the moment `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) onAbort();
-        else resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? abortError(signal) : error);
-      },
-    );
-  });
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw abortError(signal);
-}
-
-/** The signal's own reason when it is an AbortError (plain `abort()`), else an AbortError caused by the reason. */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const error = new Error('The turn was cancelled.', { cause: reason });
-  error.name = 'AbortError';
-  return error;
-}
-
-function parseLoosely(raw: string): { ok: true; value: Record<string, unknown> } {
-  const value = tryParseJson(raw === '' ? '{}' : raw);
-  return { ok: true, value: isRecord(value) ? value : {} };
 }
