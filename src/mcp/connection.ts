@@ -73,92 +73,108 @@ export interface ConnectionDeps {
   authProvider?: OAuthLoginProvider | undefined;
 }
 
+/** The run's connection and its one live session; `lost` is the current session's. */
+interface Live {
+  deps: ConnectionDeps;
+  connect: (options: ConnectOptions) => Promise<McpSession>;
+  now: () => number;
+  /** Streamable HTTP sessions can be resumed by a later run; an SSE session lives as long as its stream. */
+  canResume: boolean;
+  lost: AbortController;
+  current: McpSession | undefined;
+  toolList: Promise<Tool[]> | undefined;
+}
+
 export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
-  const connect = deps.connect ?? connectMcp;
-  const now = deps.now ?? Date.now;
-  const canResume = !deps.url.pathname.endsWith('/sse');
-  let lostController = new AbortController();
-  let current = await start();
-  let toolList: Promise<Tool[]> | undefined;
-
-  async function start(): Promise<McpSession> {
-    const saved = canResume ? await readSaved() : undefined;
-    if (saved !== undefined) {
-      try {
-        return watch(await connect(withAuth({ url: deps.url, sessionId: saved.sessionId })));
-      } catch (error) {
-        if (!(error instanceof McpSessionGoneError)) throw error;
-        deps.notice('The saved Kite session has ended on the server; starting a new one (you will need to log in again).');
-      }
-    }
-    return fresh();
-  }
-
-  async function fresh(): Promise<McpSession> {
-    const session = watch(await connect(withAuth({ url: deps.url })));
-    if (canResume && session.sessionId !== undefined && deps.store !== undefined) {
-      const record: SavedSession = { url: deps.url.href, sessionId: session.sessionId, createdAt: now() };
-      await deps.store.writeJson(SESSION_FILE, record).catch(() => {
-        deps.notice(`Could not save the session under ${deps.store?.home ?? ''}; the next run will need a new login.`);
-      });
-    }
-    return session;
-  }
-
-  function withAuth(options: ConnectOptions): ConnectOptions {
-    return deps.authProvider === undefined ? options : { ...options, authProvider: deps.authProvider };
-  }
-
-  function watch(session: McpSession): McpSession {
-    lostController = new AbortController();
-    const controller = lostController;
-    session.onLost(() => controller.abort());
-    return session;
-  }
-
-  /** The saved session for this URL while it is young enough; a damaged one is discarded (and overwritten) with a notice. */
-  async function readSaved(): Promise<SavedSession | undefined> {
-    const store = deps.store;
-    if (store === undefined) return undefined;
-    return readSavedSession(store, deps.url, now(), (why) =>
-      deps.notice(`Discarded the saved session in ${store.path(SESSION_FILE)} (${why}); starting a new one, so you will need to log in again.`),
-    );
-  }
-
+  const live: Live = {
+    deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: !deps.url.pathname.endsWith('/sse'),
+    lost: new AbortController(), current: undefined, toolList: undefined,
+  };
+  live.current = await start(live);
+  const current = () => live.current as McpSession;
   return {
     get lost() {
-      return lostController.signal;
+      return live.lost.signal;
     },
-    async session() {
-      if (lostController.signal.aborted) {
-        await current.close().catch(() => {});
-        deps.notice(
-          'The connection to the Kite MCP server was lost; reconnected. Kite ties the login to the connection, so you will need to log in again.',
-        );
-        current = await fresh();
-      }
-      return current;
-    },
-    async replace(reason) {
-      await current.close().catch(() => {});
-      deps.notice(`${reason} Starting a new Kite session; you will need to log in again.`);
-      current = await fresh();
-      return current;
-    },
+    session: () => liveSession(live),
+    replace: (reason) => replaceSession(live, `${reason} Starting a new Kite session; you will need to log in again.`),
     tools() {
-      const list = toolList ?? current.listTools();
-      toolList = list;
-      return list;
+      live.toolList ??= current().listTools();
+      return live.toolList;
     },
     async logout() {
-      await current.terminate();
+      await current().terminate();
       const store = deps.store;
       if (store !== undefined) await Promise.all(CREDENTIAL_FILES.map((name) => store.remove(name)));
     },
-    async close() {
-      await current.close();
-    },
+    close: () => current().close(),
   };
+}
+
+/** The saved session for this URL when the server still knows it, else a fresh one. */
+async function start(live: Live): Promise<McpSession> {
+  const saved = live.canResume ? await readSaved(live) : undefined;
+  if (saved !== undefined) {
+    try {
+      return watch(live, await live.connect(withAuth(live, { url: live.deps.url, sessionId: saved.sessionId })));
+    } catch (error) {
+      if (!(error instanceof McpSessionGoneError)) throw error;
+      live.deps.notice('The saved Kite session has ended on the server; starting a new one (you will need to log in again).');
+    }
+  }
+  return fresh(live);
+}
+
+/** The live session, reconnecting first if the last one was lost. */
+async function liveSession(live: Live): Promise<McpSession> {
+  if (live.lost.signal.aborted) {
+    return replaceSession(
+      live,
+      'The connection to the Kite MCP server was lost; reconnected. Kite ties the login to the connection, so you will need to log in again.',
+    );
+  }
+  return live.current as McpSession;
+}
+
+/** Every replacement is said out loud: Kite binds the login to the session, so it means a new login. */
+async function replaceSession(live: Live, notice: string): Promise<McpSession> {
+  await live.current?.close().catch(() => {});
+  live.deps.notice(notice);
+  live.current = await fresh(live);
+  return live.current;
+}
+
+/** A new session, saved for the next run when it can be resumed. */
+async function fresh(live: Live): Promise<McpSession> {
+  const { deps } = live;
+  const session = watch(live, await live.connect(withAuth(live, { url: deps.url })));
+  if (live.canResume && session.sessionId !== undefined && deps.store !== undefined) {
+    const record: SavedSession = { url: deps.url.href, sessionId: session.sessionId, createdAt: live.now() };
+    await deps.store.writeJson(SESSION_FILE, record).catch(() => {
+      deps.notice(`Could not save the session under ${deps.store?.home ?? ''}; the next run will need a new login.`);
+    });
+  }
+  return session;
+}
+
+function withAuth(live: Live, options: ConnectOptions): ConnectOptions {
+  return live.deps.authProvider === undefined ? options : { ...options, authProvider: live.deps.authProvider };
+}
+
+function watch(live: Live, session: McpSession): McpSession {
+  const controller = new AbortController();
+  live.lost = controller;
+  session.onLost(() => controller.abort());
+  return session;
+}
+
+/** The saved session for this URL while it is young enough; a damaged one is discarded (and overwritten) with a notice. */
+async function readSaved(live: Live): Promise<SavedSession | undefined> {
+  const { store, url, notice } = live.deps;
+  if (store === undefined) return undefined;
+  return readSavedSession(store, url, live.now(), (why) =>
+    notice(`Discarded the saved session in ${store.path(SESSION_FILE)} (${why}); starting a new one, so you will need to log in again.`),
+  );
 }
 
 /** session.json's record, or why it cannot be used: it was written by us, so anything else in it is damage or tampering. */

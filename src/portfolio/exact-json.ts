@@ -16,100 +16,103 @@ const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERAL = /true|false|null/y;
 
+/** Where the reader is in the text. */
+interface Reader {
+  readonly text: string;
+  position: number;
+}
+
 export function parseExactJson(text: string): ExactJson {
-  let position = 0;
-
-  function fail(expected: string): never {
-    const found = position < text.length ? JSON.stringify(text.slice(position, position + 12)) : 'the end';
-    throw new SyntaxError(`Invalid JSON at position ${position}: expected ${expected}, found ${found}`);
-  }
-
-  function skipWhitespace(): void {
-    WHITESPACE.lastIndex = position;
-    WHITESPACE.exec(text);
-    position = WHITESPACE.lastIndex;
-  }
-
-  function take(pattern: RegExp): string | undefined {
-    pattern.lastIndex = position;
-    const match = pattern.exec(text);
-    if (match === null) return undefined;
-    position = pattern.lastIndex;
-    return match[0];
-  }
-
-  function value(depth: number): ExactJson {
-    if (depth > MAX_DEPTH) fail(`at most ${MAX_DEPTH} levels of nesting`);
-    skipWhitespace();
-    const next = text[position];
-    if (next === '{') return object(depth);
-    if (next === '[') return array(depth);
-    if (next === '"') return string();
-    const number = take(NUMBER);
-    if (number !== undefined) return parseDecimal(number);
-    const literal = take(LITERAL);
-    if (literal !== undefined) return literal === 'null' ? null : literal === 'true';
-    return fail('a value');
-  }
-
-  function string(): string {
-    const token = take(STRING);
-    if (token === undefined) return fail('a string');
-    return JSON.parse(token) as string; // the token is a complete JSON string literal; JSON.parse decodes its escapes
-  }
-
-  function array(depth: number): ExactJson[] {
-    position += 1; // [
-    const items: ExactJson[] = [];
-    skipWhitespace();
-    if (text[position] === ']') {
-      position += 1;
-      return items;
-    }
-    for (;;) {
-      items.push(value(depth + 1));
-      skipWhitespace();
-      const separator = text[position];
-      position += 1;
-      if (separator === ']') return items;
-      if (separator !== ',') {
-        position -= 1;
-        fail('"," or "]"');
-      }
-    }
-  }
-
-  function object(depth: number): ExactObject {
-    position += 1; // {
-    const entries = new Map<string, ExactJson>();
-    skipWhitespace();
-    if (text[position] === '}') {
-      position += 1;
-      return entries;
-    }
-    for (;;) {
-      skipWhitespace();
-      if (text[position] !== '"') fail('a property name');
-      const key = string();
-      skipWhitespace();
-      if (text[position] !== ':') fail('":"');
-      position += 1;
-      entries.set(key, value(depth + 1)); // a repeated key keeps its last value, as JSON.parse does
-      skipWhitespace();
-      const separator = text[position];
-      position += 1;
-      if (separator === '}') return entries;
-      if (separator !== ',') {
-        position -= 1;
-        fail('"," or "}"');
-      }
-    }
-  }
-
-  const result = value(0);
-  skipWhitespace();
-  if (position !== text.length) fail('the end of the text');
+  const reader: Reader = { text, position: 0 };
+  const result = readValue(reader, 0);
+  skipWhitespace(reader);
+  if (reader.position !== text.length) fail(reader, 'the end of the text');
   return result;
+}
+
+function fail(reader: Reader, expected: string): never {
+  const { text, position } = reader;
+  const found = position < text.length ? JSON.stringify(text.slice(position, position + 12)) : 'the end';
+  throw new SyntaxError(`Invalid JSON at position ${position}: expected ${expected}, found ${found}`);
+}
+
+function skipWhitespace(reader: Reader): void {
+  WHITESPACE.lastIndex = reader.position;
+  WHITESPACE.exec(reader.text);
+  reader.position = WHITESPACE.lastIndex;
+}
+
+function take(reader: Reader, pattern: RegExp): string | undefined {
+  pattern.lastIndex = reader.position;
+  const match = pattern.exec(reader.text);
+  if (match === null) return undefined;
+  reader.position = pattern.lastIndex;
+  return match[0];
+}
+
+function readValue(reader: Reader, depth: number): ExactJson {
+  if (depth > MAX_DEPTH) fail(reader, `at most ${MAX_DEPTH} levels of nesting`);
+  skipWhitespace(reader);
+  const next = reader.text[reader.position];
+  if (next === '{') return readObject(reader, depth);
+  if (next === '[') return readArray(reader, depth);
+  if (next === '"') return readString(reader);
+  const number = take(reader, NUMBER);
+  if (number !== undefined) return parseDecimal(number);
+  const literal = take(reader, LITERAL);
+  if (literal !== undefined) return literal === 'null' ? null : literal === 'true';
+  return fail(reader, 'a value');
+}
+
+function readString(reader: Reader): string {
+  const token = take(reader, STRING);
+  if (token === undefined) return fail(reader, 'a string');
+  return JSON.parse(token) as string; // the token is a complete JSON string literal; JSON.parse decodes its escapes
+}
+
+function readArray(reader: Reader, depth: number): ExactJson[] {
+  reader.position += 1; // [
+  const items: ExactJson[] = [];
+  skipWhitespace(reader);
+  if (reader.text[reader.position] === ']') {
+    reader.position += 1;
+    return items;
+  }
+  for (;;) {
+    items.push(readValue(reader, depth + 1));
+    if (endOfList(reader, ']')) return items;
+  }
+}
+
+function readObject(reader: Reader, depth: number): ExactObject {
+  reader.position += 1; // {
+  const entries = new Map<string, ExactJson>();
+  skipWhitespace(reader);
+  if (reader.text[reader.position] === '}') {
+    reader.position += 1;
+    return entries;
+  }
+  for (;;) {
+    skipWhitespace(reader);
+    if (reader.text[reader.position] !== '"') fail(reader, 'a property name');
+    const key = readString(reader);
+    skipWhitespace(reader);
+    if (reader.text[reader.position] !== ':') fail(reader, '":"');
+    reader.position += 1;
+    entries.set(key, readValue(reader, depth + 1)); // a repeated key keeps its last value, as JSON.parse does
+    if (endOfList(reader, '}')) return entries;
+  }
+}
+
+/** After an item: true at the closing bracket, false at a comma (both consumed); anything else fails. */
+function endOfList(reader: Reader, closing: ']' | '}'): boolean {
+  skipWhitespace(reader);
+  const separator = reader.text[reader.position];
+  if (separator === closing || separator === ',') {
+    reader.position += 1;
+    return separator === closing;
+  }
+  return fail(reader, `"," or "${closing}"`);
 }
 
 export function isExactObject(value: ExactJson | undefined): value is ExactObject {

@@ -57,119 +57,123 @@ const ROW_COUNT_LINE = /^(\d+) rows?(?:[;.]|$)/;
 /** The row count can follow a pagination line; it is never further down than this. */
 const ROW_COUNT_SEARCH_LINES = 3;
 
+/** The line's state: the running tools, the wait for the model, the timer and whether the line is drawn. */
+interface Line {
+  dependencies: StatusLineDependencies;
+  running: Map<string, { name: string; startedAt: number }>;
+  waitingSince: number | undefined;
+  interval: ReturnType<typeof setInterval> | undefined;
+  frame: number;
+  shown: boolean;
+  paused: boolean;
+}
+
 export function createStatusLine(dependencies: StatusLineDependencies): StatusLine {
-  const { write, now, enabled, color } = dependencies;
-  if (!enabled) {
+  if (!dependencies.enabled) {
     const nothing = () => {};
     return {
       toolStarted: nothing, toolEnded: nothing, waitingForModel: nothing, modelStarted: nothing, clear: nothing,
       stop: nothing, pause: nothing, resume: nothing,
     };
   }
-  const running = new Map<string, { name: string; startedAt: number }>();
-  let waitingSince: number | undefined;
-  let interval: ReturnType<typeof setInterval> | undefined;
-  let frame = 0;
-  let shown = false;
-  let paused = false;
-
-  function erase(): void {
-    if (!shown) return;
-    write(ERASE_LINE);
-    shown = false;
-  }
-
-  /** What the line says now, or undefined when there is nothing to say. */
-  function currentText(): string | undefined {
-    const time = now();
-    if (running.size > 0) {
-      const tools = [...running.values()];
-      const since = Math.min(...tools.map((tool) => tool.startedAt));
-      const names = [...new Set(tools.map((tool) => sanitizeForTerminal(tool.name)))].join(', ');
-      return `${names} · ${seconds(time - since)}`;
-    }
-    if (waitingSince !== undefined && time - waitingSince >= MODEL_WAIT_THRESHOLD_MS) {
-      return `waiting for the model… · ${seconds(time - waitingSince)}`;
-    }
-    return undefined;
-  }
-
-  function draw(): void {
-    if (paused) return;
-    const text = currentText();
-    if (text === undefined) {
-      erase();
-      return;
-    }
-    const spinner = SPINNER_FRAMES[frame % SPINNER_FRAMES.length] ?? '';
-    // One column is left free: writing into the last one makes some terminals wrap early.
-    const room = (dependencies.columns?.() ?? DEFAULT_COLUMNS) - displayWidth(spinner) - 2;
-    const fitted = displayWidth(text) > room ? cutWithEllipsis(text, room) : text;
-    const line = color ? `${CYAN}${spinner}${RESET} ${DIM}${fitted}${RESET}` : `${spinner} ${fitted}`;
-    write(`${ERASE_LINE}${line}`);
-    shown = true;
-  }
-
-  function tick(): void {
-    frame += 1;
-    draw();
-  }
-
-  /**
-   * The interval runs only while there is a tool or a wait to show and no question is on screen, so an idle REPL
-   * schedules nothing and a person reading a question sees nothing move.
-   */
-  function updateTimer(): void {
-    const needed = !paused && (running.size > 0 || waitingSince !== undefined);
-    if (needed && interval === undefined) {
-      interval = dependencies.setInterval(tick, FRAME_INTERVAL_MS);
-      // A forgotten stop() must not keep the process alive (a test's fake timer may have no unref).
-      (interval as { unref?: () => void }).unref?.();
-    } else if (!needed && interval !== undefined) {
-      dependencies.clearInterval(interval);
-      interval = undefined;
-    }
-  }
-
+  const line: Line = { dependencies, running: new Map(), waitingSince: undefined, interval: undefined, frame: 0, shown: false, paused: false };
+  const now = () => dependencies.now();
   return {
     toolStarted(id, name) {
-      running.set(id, { name, startedAt: now() });
-      waitingSince = undefined;
-      updateTimer();
-      draw();
+      line.running.set(id, { name, startedAt: now() });
+      line.waitingSince = undefined;
+      updateTimer(line);
+      draw(line);
     },
     toolEnded(id) {
-      running.delete(id);
-      updateTimer();
-      draw();
+      line.running.delete(id);
+      updateTimer(line);
+      draw(line);
     },
     waitingForModel() {
-      waitingSince = now();
-      updateTimer();
+      line.waitingSince = now();
+      updateTimer(line);
     },
     modelStarted() {
-      waitingSince = undefined;
-      updateTimer();
-      if (running.size === 0) erase();
+      line.waitingSince = undefined;
+      updateTimer(line);
+      if (line.running.size === 0) erase(line);
     },
-    clear: erase,
+    clear: () => erase(line),
     stop() {
-      running.clear();
-      waitingSince = undefined;
-      updateTimer();
-      erase();
+      line.running.clear();
+      line.waitingSince = undefined;
+      updateTimer(line);
+      erase(line);
     },
     pause() {
-      erase();
-      paused = true;
-      updateTimer();
+      erase(line);
+      line.paused = true;
+      updateTimer(line);
     },
     resume() {
-      paused = false;
-      updateTimer();
-      draw();
+      line.paused = false;
+      updateTimer(line);
+      draw(line);
     },
   };
+}
+
+function erase(line: Line): void {
+  if (!line.shown) return;
+  line.dependencies.write(ERASE_LINE);
+  line.shown = false;
+}
+
+/** What the line says now, or undefined when there is nothing to say. */
+function currentText(line: Line): string | undefined {
+  const time = line.dependencies.now();
+  if (line.running.size > 0) {
+    const tools = [...line.running.values()];
+    const since = Math.min(...tools.map((tool) => tool.startedAt));
+    const names = [...new Set(tools.map((tool) => sanitizeForTerminal(tool.name)))].join(', ');
+    return `${names} · ${seconds(time - since)}`;
+  }
+  if (line.waitingSince !== undefined && time - line.waitingSince >= MODEL_WAIT_THRESHOLD_MS) {
+    return `waiting for the model… · ${seconds(time - line.waitingSince)}`;
+  }
+  return undefined;
+}
+
+function draw(line: Line): void {
+  if (line.paused) return;
+  const text = currentText(line);
+  if (text === undefined) {
+    erase(line);
+    return;
+  }
+  const spinner = SPINNER_FRAMES[line.frame % SPINNER_FRAMES.length] ?? '';
+  // One column is left free: writing into the last one makes some terminals wrap early.
+  const room = (line.dependencies.columns?.() ?? DEFAULT_COLUMNS) - displayWidth(spinner) - 2;
+  const fitted = displayWidth(text) > room ? cutWithEllipsis(text, room) : text;
+  const drawn = line.dependencies.color ? `${CYAN}${spinner}${RESET} ${DIM}${fitted}${RESET}` : `${spinner} ${fitted}`;
+  line.dependencies.write(`${ERASE_LINE}${drawn}`);
+  line.shown = true;
+}
+
+/**
+ * The interval runs only while there is a tool or a wait to show and no question is on screen, so an idle REPL
+ * schedules nothing and a person reading a question sees nothing move.
+ */
+function updateTimer(line: Line): void {
+  const { dependencies } = line;
+  const needed = !line.paused && (line.running.size > 0 || line.waitingSince !== undefined);
+  if (needed && line.interval === undefined) {
+    line.interval = dependencies.setInterval(() => {
+      line.frame += 1;
+      draw(line);
+    }, FRAME_INTERVAL_MS);
+    // A forgotten stop() must not keep the process alive (a test's fake timer may have no unref).
+    (line.interval as { unref?: () => void }).unref?.();
+  } else if (!needed && line.interval !== undefined) {
+    dependencies.clearInterval(line.interval);
+    line.interval = undefined;
+  }
 }
 
 function seconds(milliseconds: number): string {

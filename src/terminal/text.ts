@@ -48,108 +48,107 @@ export function oneLineForTerminal(text: string): string {
   return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
+/** The sanitizer's state between chunks. */
+interface Machine {
+  state: State;
+  /** A \r was seen: it is dropped unless a \n follows. */
+  carriageReturnPending: boolean;
+  /** A high surrogate at a chunk's end waits for its pair: written alone, a stream would encode it as U+FFFD. */
+  highSurrogatePending: string;
+}
+
 export function createStreamSanitizer(): StreamSanitizer {
-  let state: State = 'text';
-  let carriageReturnPending = false;
-  // A high surrogate at a chunk's end waits for its pair: written alone, a stream would encode it as U+FFFD.
-  let highSurrogatePending = '';
+  const machine: Machine = { state: 'text', carriageReturnPending: false, highSurrogatePending: '' };
+  return { push: (chunk) => push(machine, chunk), flush: () => flush(machine) };
+}
 
-  function push(chunk: string): string {
-    let input = highSurrogatePending + chunk;
-    highSurrogatePending = '';
-    if (isHighSurrogate(input.at(-1) ?? '')) {
-      highSurrogatePending = input.slice(-1);
-      input = input.slice(0, -1);
-    }
-    if (state === 'text' && !carriageReturnPending && !NEEDS_WORK.test(input)) return input;
-    let output = '';
-    for (const character of input.split('')) output += step(character);
-    return output;
+function push(machine: Machine, chunk: string): string {
+  let input = machine.highSurrogatePending + chunk;
+  machine.highSurrogatePending = '';
+  if (isHighSurrogate(input.at(-1) ?? '')) {
+    machine.highSurrogatePending = input.slice(-1);
+    input = input.slice(0, -1);
   }
+  if (machine.state === 'text' && !machine.carriageReturnPending && !NEEDS_WORK.test(input)) return input;
+  let output = '';
+  for (const character of input.split('')) output += step(machine, character);
+  return output;
+}
 
-  function flush(): string {
-    const rest = highSurrogatePending === '' ? '' : step(highSurrogatePending);
-    state = 'text';
-    carriageReturnPending = false;
-    highSurrogatePending = '';
-    return rest;
+function flush(machine: Machine): string {
+  const rest = machine.highSurrogatePending === '' ? '' : step(machine, machine.highSurrogatePending);
+  machine.state = 'text';
+  machine.carriageReturnPending = false;
+  machine.highSurrogatePending = '';
+  return rest;
+}
+
+/** Feeds one UTF-16 code unit through the machine and returns what may be shown of it ('' for most controls). */
+function step(machine: Machine, character: string): string {
+  switch (machine.state) {
+    case 'text':
+      return stepText(machine, character);
+    case 'escape':
+      return stepEscape(machine, character);
+    case 'escape-intermediate':
+      return stepEscapeIntermediate(machine, character);
+    case 'csi':
+      return stepCsi(machine, character);
+    case 'string':
+      return stepString(machine, character);
   }
+}
 
-  /** Feeds one UTF-16 code unit through the machine and returns what may be shown of it ('' for most controls). */
-  function step(character: string): string {
-    switch (state) {
-      case 'text':
-        return stepText(character);
-      case 'escape':
-        return stepEscape(character);
-      case 'escape-intermediate':
-        return stepEscapeIntermediate(character);
-      case 'csi':
-        return stepCsi(character);
-      case 'string':
-        return stepString(character);
-    }
+function stepText(machine: Machine, character: string): string {
+  if (machine.carriageReturnPending) {
+    machine.carriageReturnPending = false;
+    if (character === '\n') return '\n'; // \r\n is an ordinary line end
+    // a \r before anything else would move the cursor back over the line: it is dropped
   }
+  if (character === '\r') machine.carriageReturnPending = true;
+  else if (character === ESC) machine.state = 'escape';
+  else if (character === C1_CSI) machine.state = 'csi';
+  else if (C1_STRING_STARTS.has(character)) machine.state = 'string';
+  else if (character === '\n' || character === '\t') return character;
+  else if (!isControl(character) && !BIDI_CONTROLS.test(character)) return character;
+  return '';
+}
 
-  function stepText(character: string): string {
-    if (carriageReturnPending) {
-      carriageReturnPending = false;
-      if (character === '\n') return '\n'; // \r\n is an ordinary line end
-      // a \r before anything else would move the cursor back over the line: it is dropped
-    }
-    if (character === '\r') carriageReturnPending = true;
-    else if (character === ESC) state = 'escape';
-    else if (character === C1_CSI) state = 'csi';
-    else if (C1_STRING_STARTS.has(character)) state = 'string';
-    else if (character === '\n' || character === '\t') return character;
-    else if (!isControl(character) && !BIDI_CONTROLS.test(character)) return character;
-    return '';
+function stepEscape(machine: Machine, character: string): string {
+  if (character === '[') machine.state = 'csi';
+  else if (STRING_INTRODUCERS.has(character)) machine.state = 'string';
+  else if (character === ESC) machine.state = 'escape'; // the first ESC was lone; this one starts afresh
+  else if (isIntermediate(character)) machine.state = 'escape-intermediate';
+  else if (isEscapeFinal(character)) machine.state = 'text'; // a two-character sequence such as ESC c (reset) or ESC 7
+  else {
+    machine.state = 'text'; // a lone ESC before ordinary text: drop the ESC, keep the text
+    return stepText(machine, character);
   }
+  return '';
+}
 
-  function stepEscape(character: string): string {
-    if (character === '[') state = 'csi';
-    else if (STRING_INTRODUCERS.has(character)) state = 'string';
-    else if (character === ESC) state = 'escape'; // the first ESC was lone; this one starts afresh
-    else if (isIntermediate(character)) state = 'escape-intermediate';
-    else if (isEscapeFinal(character)) state = 'text'; // a two-character sequence such as ESC c (reset) or ESC 7
-    else {
-      state = 'text'; // a lone ESC before ordinary text: drop the ESC, keep the text
-      return stepText(character);
-    }
-    return '';
-  }
+function stepEscapeIntermediate(machine: Machine, character: string): string {
+  if (isIntermediate(character)) return '';
+  machine.state = 'text';
+  if (isEscapeFinal(character)) return ''; // e.g. ESC ( B, a character-set designation
+  return stepText(machine, character);
+}
 
-  function stepEscapeIntermediate(character: string): string {
-    if (isIntermediate(character)) return '';
-    if (isEscapeFinal(character)) {
-      state = 'text'; // e.g. ESC ( B, a character-set designation
-      return '';
-    }
-    state = 'text';
-    return stepText(character);
-  }
+function stepCsi(machine: Machine, character: string): string {
+  const code = character.charCodeAt(0);
+  if (code >= 0x20 && code <= 0x3f) return ''; // parameters and intermediates
+  machine.state = 'text';
+  if (code >= 0x40 && code <= 0x7e) return ''; // the final byte
+  // Anything else breaks the sequence off: terminals abandon it, and so do we, then read the character afresh.
+  if (character === CAN || character === SUB) return '';
+  return stepText(machine, character);
+}
 
-  function stepCsi(character: string): string {
-    const code = character.charCodeAt(0);
-    if (code >= 0x20 && code <= 0x3f) return ''; // parameters and intermediates
-    if (code >= 0x40 && code <= 0x7e) {
-      state = 'text'; // the final byte
-      return '';
-    }
-    // Anything else breaks the sequence off: terminals abandon it, and so do we, then read the character afresh.
-    state = 'text';
-    if (character === CAN || character === SUB) return '';
-    return stepText(character);
-  }
-
-  function stepString(character: string): string {
-    // ESC ends the string too: ESC \ is the terminator (itself a complete escape); any other ESC starts a new one.
-    if (character === ESC) state = 'escape';
-    else if (character === BEL || character === C1_ST || character === CAN || character === SUB) state = 'text';
-    return ''; // the string's content (an OSC 8 target, an OSC 52 clipboard payload, a title) is never shown
-  }
-
-  return { push, flush };
+function stepString(machine: Machine, character: string): string {
+  // ESC ends the string too: ESC \ is the terminator (itself a complete escape); any other ESC starts a new one.
+  if (character === ESC) machine.state = 'escape';
+  else if (character === BEL || character === C1_ST || character === CAN || character === SUB) machine.state = 'text';
+  return ''; // the string's content (an OSC 8 target, an OSC 52 clipboard payload, a title) is never shown
 }
 
 function isControl(character: string): boolean {

@@ -10,7 +10,7 @@
 import type { Writable } from 'node:stream';
 import { createMarkdownStream } from './markdown/render.js';
 import { createStatusLine, type StatusLine } from './status-line.js';
-import { createSecretMask } from '../redact.js';
+import { createSecretMask, type SecretMask } from '../redact.js';
 import { createStreamSanitizer, oneLineForTerminal, sanitizeForTerminal } from './text.js';
 
 export interface Ui {
@@ -58,19 +58,7 @@ const DEFAULT_COLUMNS = 80;
 export function createTerminalUi(streams: TerminalStreams, options: { color: boolean; secrets?: readonly string[] }): Ui {
   const colorOnStderr = options.color && streams.stderr.isTTY === true;
   const mask = createSecretMask(options.secrets ?? []);
-  let answerMask = mask.stream();
-  // On a TTY the answer is rendered (styled only with colour on); piped, it stays the plain text the model wrote.
-  const newAnswerStream = () =>
-    streams.stdout.isTTY === true
-      ? createMarkdownStream({ color: options.color, width: streams.stdout.columns ?? DEFAULT_COLUMNS })
-      : createStreamSanitizer();
-  let answerStream = newAnswerStream();
-  let answerOpen = false;
-  let answerEndsWithNewline = true;
-  /** Writes waiting for the question on screen to be answered; undefined when no question is on screen. */
-  let held: (() => void)[] | undefined;
-  const emit = (write: () => void) => (held === undefined ? write() : held.push(write));
-  const paint = (style: string, text: string) => (colorOnStderr ? `${style}${text}${RESET}` : text);
+  const held = createHeldOutput();
   const activity = createStatusLine({
     write: (text) => streams.stderr.write(text),
     now: () => performance.now(),
@@ -80,67 +68,103 @@ export function createTerminalUi(streams: TerminalStreams, options: { color: boo
     color: colorOnStderr,
     columns: () => streams.stderr.columns,
   });
-
-  function writeAnswer(text: string): void {
-    if (text === '') return;
-    activity.clear();
-    answerOpen = true;
-    answerEndsWithNewline = text.endsWith('\n');
-    streams.stdout.write(text);
-  }
-
-  function writeLine(text: string): void {
+  const answer = createAnswerWriter(streams, { color: options.color, mask, activity, emit: held.emit });
+  const paint = (style: string, text: string) => (colorOnStderr ? `${style}${text}${RESET}` : text);
+  const writeLine = (text: string) => {
     activity.clear();
     streams.stderr.write(text);
-  }
-
+  };
   return {
     interactive: streams.stderr.isTTY === true,
     color: colorOnStderr,
     activity,
     columns: () => streams.stderr.columns ?? DEFAULT_COLUMNS,
-    answer(delta) {
-      const text = answerStream.push(answerMask.push(delta));
-      emit(() => writeAnswer(text));
-    },
-    endAnswer() {
-      const text = answerStream.push(answerMask.flush()) + answerStream.flush();
-      answerMask = mask.stream();
-      answerStream = newAnswerStream();
-      emit(() => {
-        writeAnswer(text);
-        if (answerOpen && !answerEndsWithNewline) streams.stdout.write('\n');
-        answerOpen = false;
-        answerEndsWithNewline = true;
-      });
-    },
+    answer: answer.write,
+    endAnswer: answer.end,
     status(line) {
       const text = `${paint(DIM, mask(sanitizeForTerminal(line)))}\n`;
-      emit(() => writeLine(text));
+      held.emit(() => writeLine(text));
     },
     warn(line) {
       const text = `${paint(YELLOW, mask(sanitizeForTerminal(line)))}\n`;
-      emit(() => writeLine(text));
+      held.emit(() => writeLine(text));
     },
     result(line) {
       const text = `${mask(sanitizeForTerminal(line))}\n`;
-      emit(() => streams.stdout.write(text));
+      held.emit(() => streams.stdout.write(text));
     },
-    inline(text) {
-      return mask(oneLineForTerminal(text));
-    },
+    inline: (text) => mask(oneLineForTerminal(text)),
     drawing(text) {
-      emit(() => writeLine(text.endsWith('\n') ? text : `${text}\n`));
+      held.emit(() => writeLine(text.endsWith('\n') ? text : `${text}\n`));
     },
     holdForQuestion() {
       activity.pause();
+      return held.hold(() => activity.resume());
+    },
+  };
+}
+
+/** Writes waiting while a question is on screen: written in order once it is answered or withdrawn. */
+function createHeldOutput() {
+  /** Undefined when no question is on screen. */
+  let held: (() => void)[] | undefined;
+  return {
+    emit(write: () => void): void {
+      if (held === undefined) write();
+      else held.push(write);
+    },
+    hold(afterwards: () => void): () => void {
       held ??= [];
       return () => {
         const waiting = held ?? [];
         held = undefined;
         for (const write of waiting) write();
-        activity.resume();
+        afterwards();
       };
+    },
+  };
+}
+
+/**
+ * The answer on stdout: masked as it streams (a key split across deltas too), rendered from Markdown on a TTY, and
+ * ended with a newline when anything was written.
+ */
+function createAnswerWriter(
+  streams: TerminalStreams,
+  options: { color: boolean; mask: SecretMask; activity: StatusLine; emit: (write: () => void) => void },
+) {
+  const { mask, activity, emit } = options;
+  // On a TTY the answer is rendered (styled only with colour on); piped, it stays the plain text the model wrote.
+  const newAnswerStream = () =>
+    streams.stdout.isTTY === true
+      ? createMarkdownStream({ color: options.color, width: streams.stdout.columns ?? DEFAULT_COLUMNS })
+      : createStreamSanitizer();
+  let answerMask = mask.stream();
+  let answerStream = newAnswerStream();
+  let open = false;
+  let endsWithNewline = true;
+  const writeAnswer = (text: string) => {
+    if (text === '') return;
+    activity.clear();
+    open = true;
+    endsWithNewline = text.endsWith('\n');
+    streams.stdout.write(text);
+  };
+  return {
+    write(delta: string): void {
+      const text = answerStream.push(answerMask.push(delta));
+      emit(() => writeAnswer(text));
+    },
+    end(): void {
+      const text = answerStream.push(answerMask.flush()) + answerStream.flush();
+      answerMask = mask.stream();
+      answerStream = newAnswerStream();
+      emit(() => {
+        writeAnswer(text);
+        if (open && !endsWithNewline) streams.stdout.write('\n');
+        open = false;
+        endsWithNewline = true;
+      });
     },
   };
 }

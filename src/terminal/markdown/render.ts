@@ -4,7 +4,7 @@
  * untrusted: it passes the terminal sanitizer before any SGR of ours is added, and with color false the output has
  * no escape sequence at all. Pure: deltas in, text to write out; the caller owns the terminal.
  */
-import { createStreamSanitizer } from '../text.js';
+import { createStreamSanitizer, type StreamSanitizer } from '../text.js';
 import { paint, renderInline, type InlineStyle } from './inline.js';
 import { isTableRow, parseDelimiterRow, renderTable, splitTableRow } from './table.js';
 
@@ -48,88 +48,94 @@ export function renderMarkdown(text: string, options: RenderOptions): string {
   return stream.push(text) + stream.flush();
 }
 
+/** The stream's state between deltas: the block it is in and the line not yet ended. */
+interface Renderer {
+  options: RenderOptions;
+  sanitizer: StreamSanitizer;
+  state: State;
+  partialLine: string;
+}
+
 export function createMarkdownStream(options: RenderOptions): MarkdownStream {
-  let sanitizer = createStreamSanitizer();
-  let state: State = { kind: 'text' };
-  let partialLine = '';
-
-  function takeLines(clean: string): string {
-    // Most deltas end no line: appending alone keeps a long line streamed in tiny pieces linear, not quadratic.
-    if (!clean.includes('\n')) {
-      partialLine += clean;
-      return '';
-    }
-    const pieces = (partialLine + clean).split('\n');
-    partialLine = pieces.pop() ?? '';
-    return pieces.map(takeLine).join('');
-  }
-
-  /** One complete line in; the output it releases out (each output line ends with a newline). */
-  function takeLine(line: string): string {
-    switch (state.kind) {
-      case 'code':
-        if (closesFence(line, state.fence)) {
-          state = { kind: 'text' };
-          return '';
-        }
-        return `${renderCodeLine(removeIndent(line, state.indent), options)}\n`;
-      case 'table':
-        if (isTableRow(line)) {
-          state.rows.push(line);
-          return '';
-        }
-        return endTable() + takeLine(line);
-      case 'maybe-table': {
-        const header = state.header;
-        const alignments = parseDelimiterRow(line);
-        if (alignments !== undefined && alignments.length === splitTableRow(header).length) {
-          state = { kind: 'table', header, delimiter: line, rows: [] };
-          return '';
-        }
-        state = { kind: 'text' };
-        return `${renderLine(header, options)}\n${takeLine(line)}`;
-      }
-      case 'text':
-        return takeTextLine(line);
-    }
-  }
-
-  function takeTextLine(line: string): string {
-    const fence = FENCE_OPEN.exec(line);
-    if (fence !== null) {
-      state = { kind: 'code', fence: fence[2] ?? '```', indent: (fence[1] ?? '').length };
-      return '';
-    }
-    if (isTableRow(line) && blockKind(line) === 'paragraph') {
-      state = { kind: 'maybe-table', header: line };
-      return '';
-    }
-    return `${renderLine(line, options)}\n`;
-  }
-
-  function endTable(): string {
-    if (state.kind !== 'table') return '';
-    const table = state;
-    state = { kind: 'text' };
-    return renderTable(table, options);
-  }
-
+  const renderer: Renderer = { options, sanitizer: createStreamSanitizer(), state: { kind: 'text' }, partialLine: '' };
   return {
-    push(delta) {
-      return takeLines(sanitizer.push(delta));
-    },
-    flush() {
-      let output = takeLines(sanitizer.flush());
-      if (partialLine !== '') output += takeLine(partialLine);
-      partialLine = '';
-      if (state.kind === 'table') output += endTable();
-      if (state.kind === 'maybe-table') output += `${renderLine(state.header, options)}\n`;
-      // An unclosed code fence simply ends with the answer.
-      state = { kind: 'text' };
-      sanitizer = createStreamSanitizer();
-      return output;
-    },
+    push: (delta) => takeLines(renderer, renderer.sanitizer.push(delta)),
+    flush: () => flushRenderer(renderer),
   };
+}
+
+function flushRenderer(renderer: Renderer): string {
+  let output = takeLines(renderer, renderer.sanitizer.flush());
+  if (renderer.partialLine !== '') output += takeLine(renderer, renderer.partialLine);
+  renderer.partialLine = '';
+  if (renderer.state.kind === 'table') output += endTable(renderer);
+  if (renderer.state.kind === 'maybe-table') output += `${renderLine(renderer.state.header, renderer.options)}\n`;
+  // An unclosed code fence simply ends with the answer.
+  renderer.state = { kind: 'text' };
+  renderer.sanitizer = createStreamSanitizer();
+  return output;
+}
+
+function takeLines(renderer: Renderer, clean: string): string {
+  // Most deltas end no line: appending alone keeps a long line streamed in tiny pieces linear, not quadratic.
+  if (!clean.includes('\n')) {
+    renderer.partialLine += clean;
+    return '';
+  }
+  const pieces = (renderer.partialLine + clean).split('\n');
+  renderer.partialLine = pieces.pop() ?? '';
+  return pieces.map((line) => takeLine(renderer, line)).join('');
+}
+
+/** One complete line in; the output it releases out (each output line ends with a newline). */
+function takeLine(renderer: Renderer, line: string): string {
+  const { state, options } = renderer;
+  switch (state.kind) {
+    case 'code':
+      if (closesFence(line, state.fence)) {
+        renderer.state = { kind: 'text' };
+        return '';
+      }
+      return `${renderCodeLine(removeIndent(line, state.indent), options)}\n`;
+    case 'table':
+      if (isTableRow(line)) {
+        state.rows.push(line);
+        return '';
+      }
+      return endTable(renderer) + takeLine(renderer, line);
+    case 'maybe-table': {
+      const header = state.header;
+      const alignments = parseDelimiterRow(line);
+      if (alignments !== undefined && alignments.length === splitTableRow(header).length) {
+        renderer.state = { kind: 'table', header, delimiter: line, rows: [] };
+        return '';
+      }
+      renderer.state = { kind: 'text' };
+      return `${renderLine(header, options)}\n${takeLine(renderer, line)}`;
+    }
+    case 'text':
+      return takeTextLine(renderer, line);
+  }
+}
+
+function takeTextLine(renderer: Renderer, line: string): string {
+  const fence = FENCE_OPEN.exec(line);
+  if (fence !== null) {
+    renderer.state = { kind: 'code', fence: fence[2] ?? '```', indent: (fence[1] ?? '').length };
+    return '';
+  }
+  if (isTableRow(line) && blockKind(line) === 'paragraph') {
+    renderer.state = { kind: 'maybe-table', header: line };
+    return '';
+  }
+  return `${renderLine(line, renderer.options)}\n`;
+}
+
+function endTable(renderer: Renderer): string {
+  if (renderer.state.kind !== 'table') return '';
+  const table = renderer.state;
+  renderer.state = { kind: 'text' };
+  return renderTable(table, renderer.options);
 }
 
 function closesFence(line: string, fence: string): boolean {
