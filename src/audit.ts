@@ -9,7 +9,7 @@ import { createRedactor } from './redact.js';
 import type { Store } from './store.js';
 import type { ToolClass } from './tools/policy.js';
 
-export const AUDIT_LOG_FILE = 'audit.log';
+const AUDIT_LOG_FILE = 'audit.log';
 
 export interface AuditEntry {
   /** Who made a call the model did not ask for (`order-preview`: the write gate's look-ups). */

@@ -53,7 +53,7 @@ export function safeLine(text: string, values: readonly string[] = []): string {
 }
 
 /** Every link in the text as redactLink leaves it: a query may carry a signed session or a token. */
-export function redactLinks(text: string): string {
+function redactLinks(text: string): string {
   // A link without a query, fragment or credentials is left exactly as written.
   return text.replace(LINK, (link) => (/[?#@]/.test(link) ? redactLink(link) : link));
 }

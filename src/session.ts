@@ -23,9 +23,9 @@ import type { Ui } from './terminal/ui.js';
 const SYSTEM_PROMPT_URL = new URL('../prompts/system.md', import.meta.url);
 
 /** Which command the executor serves: --ask and `kite-chat login` never write; the REPL may, with --trading. */
-export type ExecutorMode = 'ask' | 'repl' | 'login';
+type ExecutorMode = 'ask' | 'repl' | 'login';
 
-export interface ExecutorOptions {
+interface ExecutorOptions {
   /** The REPL's order gate (trading/write-gate.ts); used only with --trading, else every write is refused. */
   confirmWrite?: WriteGate;
   /** The REPL on a terminal: Enter ends the wait for a browser login. */
@@ -47,7 +47,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export interface SessionDeps {
+interface SessionDeps {
   config: Config;
   store: Store;
   ui: Ui;

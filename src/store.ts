@@ -32,7 +32,7 @@ export interface Store {
   remove(name: string): Promise<void>;
 }
 
-export interface StoreOptions {
+interface StoreOptions {
   /** The user id the home and its files must belong to: the process's own (bin.ts passes it; tests pass another to play a stranger). Undefined where the platform has none. */
   uid: number | undefined;
 }

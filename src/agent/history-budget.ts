@@ -16,7 +16,7 @@ const CHARACTERS_PER_TOKEN = 3;
 export const TRIMMED_TOOL_RESULT =
   '[older tool result removed to keep the conversation within its size budget; call the tool again if it is needed]';
 
-export interface HistoryFitOptions {
+interface HistoryFitOptions {
   /** Above this estimate the history is trimmed. */
   maxTokens: number;
   /** Trim down to this estimate (default 75% of maxTokens). */
@@ -25,7 +25,7 @@ export interface HistoryFitOptions {
   dropTurns?: boolean;
 }
 
-export interface HistoryFit {
+interface HistoryFit {
   /** The input array itself when nothing had to go, else a new array (the input is never mutated). */
   messages: ChatCompletionMessageParam[];
   trimmedResults: number;

@@ -13,7 +13,7 @@ import { abortError, throwIfAborted } from './turn-signal.js';
 const MAX_ERROR_MESSAGE_CHARS = 500;
 
 /** What one requested call came to: the record for the caller and the tool message for the model. */
-export interface CallRecord extends TurnToolCall {
+interface CallRecord extends TurnToolCall {
   id: string;
   toolMessage: string;
 }

@@ -5,7 +5,7 @@
  */
 import { safeLine } from '../redact.js';
 
-export type FailureKind = 'usage' | 'login' | 'mcp' | 'model' | 'interrupted' | 'internal';
+type FailureKind = 'usage' | 'login' | 'mcp' | 'model' | 'interrupted' | 'internal';
 
 /** CONTRACT.md's exit codes by kind; anything else is a bug. */
 const KIND_BY_EXIT_CODE: Readonly<Record<number, FailureKind>> = { 2: 'usage', 3: 'login', 4: 'mcp', 5: 'model', 130: 'interrupted' };

@@ -14,7 +14,7 @@ import { redactLink } from '../redact.js';
 import type { Store } from '../store.js';
 import { oneLineForTerminal, sanitizeForTerminal } from '../terminal/text.js';
 
-export interface TrustDeps {
+interface TrustDeps {
   cwd: string;
   store: Store;
   line: Extract<CommandLine, { kind: 'run' }>;

@@ -10,11 +10,11 @@ import { resolve } from 'node:path';
 import type { DotenvFile } from './dotenv-policy.js';
 import type { Store } from '../store.js';
 
-export const TRUSTED_ENV_FILE = 'trusted-env.json';
+const TRUSTED_ENV_FILE = 'trusted-env.json';
 const DOTENV_NAME = '.env';
 
 /** The current folder's `.env` as read once: its bytes' hash and its values come from the same read. */
-export interface FolderDotenv {
+interface FolderDotenv {
   path: string;
   values: Record<string, string>;
   sha256: string;

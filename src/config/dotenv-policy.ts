@@ -22,7 +22,7 @@ export interface DotenvFile {
   trust: 'home' | 'approved' | 'changed' | 'unapproved';
 }
 
-export interface DotenvSelection {
+interface DotenvSelection {
   /** The values that may be used, the folder's over the home's. */
   values: Record<string, string>;
   /** The file each value came from. */

@@ -21,11 +21,11 @@ export const DEFAULT_LOGIN_TIMEOUT_SECONDS = 300;
 /** Enough rounds for login → data → follow-up questions; a model that keeps calling tools is a bug (PEERS.md R13). */
 export const DEFAULT_MAX_ROUNDS = 8;
 /** Kite's own HTTP client gives up after 7 s per call and the server's after 30 s; a minute covers a slow day. */
-export const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;
+const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;
 /** Every round is a paid model request; a question that needs more than this is a model stuck in a loop. */
-export const MAX_ROUNDS_LIMIT = 100;
+const MAX_ROUNDS_LIMIT = 100;
 /** A day: a wait longer than that is no timeout (and Node's timers overflow past 24.8 days, firing at once). */
-export const MAX_TIMEOUT_SECONDS = 86_400;
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 /**
  * The output limit sent with every model request (0 = none). OpenAI's reasoning models count their reasoning in it:
@@ -44,7 +44,7 @@ export const DEFAULT_MODEL_TIMEOUT_SECONDS = 120;
 /** Silence allowed in the middle of a streamed reply before it counts as stalled (a dropped proxy, a wedged server). */
 export const DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS = 120;
 
-export type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools' | 'doctor' | 'trust';
+type Command = 'chat' | 'ask' | 'login' | 'logout' | 'tools' | 'doctor' | 'trust';
 
 export interface Config {
   command: Command;
@@ -75,7 +75,7 @@ export interface Config {
   fromDotenv: string[];
 }
 
-export type Invocation =
+type Invocation =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; config: Config }

@@ -13,12 +13,12 @@ import { oneLineForTerminal } from '../terminal/text.js';
 import type { ToolOutcome } from '../tools/tool.js';
 
 /** SERVER.md §2: the server is not told when a login completes, so we poll; every 2 s feels immediate to a person. */
-export const LOGIN_POLL_INTERVAL_MS = 2_000;
+const LOGIN_POLL_INTERVAL_MS = 2_000;
 /** The REPL's question while it waits: what the person does, and the one key that says it is done. */
 export const LOGIN_WAIT_QUESTION = 'Log in in your browser; kite-chat carries on by itself, or press Enter when you are done. ';
 
 /** Calls a read-only tool without arguments on the session the login is for. */
-export type ProbeTool = (name: string, signal: AbortSignal) => Promise<ToolOutcome>;
+type ProbeTool = (name: string, signal: AbortSignal) => Promise<ToolOutcome>;
 
 export interface LoginScreen {
   showLink(input: { warning: string; link: string }): void;

@@ -5,7 +5,7 @@
  */
 import { encode } from 'uqr';
 
-export interface QrOptions {
+interface QrOptions {
   /**
    * With colour the code is drawn black on white with explicit SGR colours, so it reads the same on a dark or a
    * light terminal. Without colour (NO_COLOR, --no-color) light modules are drawn as blocks in the terminal's text

@@ -31,7 +31,7 @@ export const KITE_RISK_WARNING =
   '⚠️ WARNING: AI systems are unpredictable and non-deterministic. ' +
   'By continuing, you agree to interact with your Zerodha account via AI at your own risk.';
 
-export type LinkCheck = { ok: true; url: URL } | { ok: false; reason: string; host: string };
+type LinkCheck = { ok: true; url: URL } | { ok: false; reason: string; host: string };
 
 /** A Kite login link may be opened if it is on https://kite.zerodha.com or on the MCP server's own origin. */
 export function checkLoginLink(link: string, mcpServerUrl: URL): LinkCheck {

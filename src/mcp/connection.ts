@@ -12,7 +12,7 @@ import { isRecord, tryParseJson } from '../json.js';
 
 /** SERVER.md §1: Kite's sessions live 12 h from creation and are never extended. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
-export const SESSION_FILE = 'session.json';
+const SESSION_FILE = 'session.json';
 /** The id goes back to the server as the Mcp-Session-Id header: visible ASCII only (Kite's are `kitemcp-<uuid>`). */
 const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 /** A clock set back a little (NTP) must not cost a login; a date further ahead was not written by this clock. */
@@ -20,7 +20,7 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** Files under KITE_CHAT_HOME that hold credentials; logout deletes them all. */
 const CREDENTIAL_FILES = [SESSION_FILE, OAUTH_FILE];
 
-export interface SavedSession {
+interface SavedSession {
   url: string;
   sessionId: string;
   /** Milliseconds since the epoch. */
@@ -62,7 +62,7 @@ export interface McpConnection {
   close(): Promise<void>;
 }
 
-export interface ConnectionDeps {
+interface ConnectionDeps {
   url: URL;
   /** Saved sessions live here; undefined = never save (tests, or a home that cannot be written). */
   store: Store | undefined;

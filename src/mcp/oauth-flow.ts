@@ -14,7 +14,7 @@ import { serverPlace } from './errors.js';
 import { CALLBACK_PATH, startLoopbackListener, type LoopbackListener } from './oauth-listener.js';
 
 /** Where the link and the waiting line go (stderr): Ui satisfies it. */
-export interface AuthorizationScreen {
+interface AuthorizationScreen {
   status(line: string): void;
   warn(line: string): void;
 }

@@ -12,7 +12,7 @@ export interface LocalModelServer {
 }
 
 /** The servers people run, on their default ports, in the order they are tried. */
-export const LOCAL_MODEL_SERVERS: readonly LocalModelServer[] = [
+const LOCAL_MODEL_SERVERS: readonly LocalModelServer[] = [
   { name: 'Ollama', port: 11434 },
   { name: 'LM Studio', port: 1234 },
   { name: 'llama.cpp', port: 8080 },
@@ -24,7 +24,7 @@ const EMBEDDING_MODEL = /embed/i;
 /** At most this many model names in a suggestion line. */
 const MAX_MODELS_NAMED = 3;
 
-export interface FoundModelServer {
+interface FoundModelServer {
   name: string;
   baseURL: string;
   models: string[];

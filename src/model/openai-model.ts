@@ -48,7 +48,7 @@ export function createOpenAIClient(options: {
   });
 }
 
-export interface CompleteOptions {
+interface CompleteOptions {
   model: string;
   idleTimeoutMs?: number;
   /** The output limit sent with every request (`max_completion_tokens` to OpenAI, `max_tokens` elsewhere); 0 = none. */

@@ -24,7 +24,7 @@ export interface Tokenizer {
   formatFunctionDefinitions(functions: never[]): string;
 }
 
-export interface PromptParts {
+interface PromptParts {
   messages: readonly ChatCompletionMessageParam[];
   tools: readonly ChatCompletionTool[];
 }

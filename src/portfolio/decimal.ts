@@ -43,7 +43,7 @@ export function subtract(left: Decimal, right: Decimal): Decimal {
   return add(left, negate(right));
 }
 
-export function negate(value: Decimal): Decimal {
+function negate(value: Decimal): Decimal {
   return { units: -value.units, scale: value.scale };
 }
 

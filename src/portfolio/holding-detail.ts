@@ -14,7 +14,7 @@ const MAX_CLOSE_MATCHES = 5;
 /** Edits allowed between a query and a symbol for it to count as a likely typo ("INFI" → "INFY"). */
 const MAX_TYPO_EDITS = 2;
 
-export interface DetailInput {
+interface DetailInput {
   now: Date;
   query: string;
   holdings: RowList<HoldingRow>;
@@ -27,7 +27,7 @@ interface Candidate {
   name: string;
 }
 
-export function parseSymbolQuery(query: string): { exchange: string | undefined; symbol: string } {
+function parseSymbolQuery(query: string): { exchange: string | undefined; symbol: string } {
   const cleaned = query.trim().toUpperCase();
   const colon = cleaned.indexOf(':');
   if (colon < 0) return { exchange: undefined, symbol: cleaned };
@@ -132,7 +132,7 @@ function notFoundText(input: DetailInput, symbol: string, notes: readonly string
  * Holdings a user probably meant: the same symbol on another exchange, then a symbol or fund name containing the
  * query (or a symbol the query contains), then likely typos.
  */
-export function closeMatches(symbol: string, candidates: readonly Candidate[]): string[] {
+function closeMatches(symbol: string, candidates: readonly Candidate[]): string[] {
   const scored: { key: string; rank: number }[] = [];
   for (const candidate of candidates) {
     const rank = matchRank(symbol, candidate);
@@ -152,7 +152,7 @@ function matchRank(query: string, candidate: Candidate): number | undefined {
 }
 
 /** Levenshtein distance, two rows at a time. */
-export function editDistance(left: string, right: string): number {
+function editDistance(left: string, right: string): number {
   let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
   for (let row = 1; row <= left.length; row += 1) {
     const current = [row];

@@ -18,7 +18,7 @@ export interface PositionRow {
   pnl: Decimal;
 }
 
-export type PositionSplit =
+type PositionSplit =
   | { kind: 'split'; day: PositionRow[]; net: PositionRow[]; dayPnl: Decimal; netPnl: Decimal }
   | { kind: 'unsplit'; rows: PositionRow[]; reason: string };
 
@@ -56,7 +56,7 @@ function readRow(item: ExactObject): PositionRow | undefined {
   };
 }
 
-export function positionKey(row: PositionRow): string {
+function positionKey(row: PositionRow): string {
   return `${row.exchange}:${row.symbol}:${row.product}`;
 }
 

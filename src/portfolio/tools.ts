@@ -89,12 +89,6 @@ const holdingDetail: LocalTool = {
 
 export const LOCAL_TOOLS: readonly LocalTool[] = Object.freeze([portfolioSummary, holdingDetail]);
 
-const LOCAL_NAMES: ReadonlySet<string> = new Set(LOCAL_TOOLS.map((tool) => tool.name));
-
-export function isLocalTool(name: string): boolean {
-  return LOCAL_NAMES.has(name);
-}
-
 type Settled = PromiseSettledResult<ToolOutcome>;
 
 /**

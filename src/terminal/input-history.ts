@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store.js';
 
-export const HISTORY_FILE = 'history.json';
+const HISTORY_FILE = 'history.json';
 /** Enough to find last week's questions; small enough to read at every start. */
 export const HISTORY_SIZE = 500;
 
@@ -25,7 +25,7 @@ export function saveHistory(store: Store, history: readonly string[]): Promise<v
  * to kite-chat's own questions (an order's "INFY 10", "AGAIN"): those are taken back out, so Up-arrow can never
  * replay a confirmation into the next one.
  */
-export interface HistoryKeeper {
+interface HistoryKeeper {
   /** readline's 'history' listener. */
   onHistory(history: string[]): void;
   /** Runs `answer` (one question to the person) with the line typed meanwhile kept out of the history. */

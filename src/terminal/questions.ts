@@ -10,7 +10,7 @@ export interface PersonQuestions {
   ask(prompt: string, signal: AbortSignal): Promise<string>;
 }
 
-export interface PersonQuestionDeps {
+interface PersonQuestionDeps {
   /** Writes `prompt` after the cursor and resolves with the next typed line (readline in the REPL). */
   readLine: (prompt: string, signal: AbortSignal) => Promise<string>;
   /** Called as a question comes on screen; the function it returns is called once the question is off it. */

@@ -180,7 +180,7 @@ function seconds(milliseconds: number): string {
   return `${(Math.max(0, milliseconds) / 1000).toFixed(1)} s`;
 }
 
-export interface ToolSummaryInput {
+interface ToolSummaryInput {
   name: string;
   arguments: Record<string, unknown> | undefined;
   text: string;

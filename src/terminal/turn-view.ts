@@ -82,7 +82,7 @@ function drawQrCode(ui: Ui, link: string): void {
   }
 }
 
-export function shortArguments(args: Record<string, unknown> | undefined): string {
+function shortArguments(args: Record<string, unknown> | undefined): string {
   if (args === undefined || Object.keys(args).length === 0) return '';
   const text = JSON.stringify(args);
   return text.length > MAX_ARGUMENTS_SHOWN ? `${text.slice(0, MAX_ARGUMENTS_SHOWN - 1)}…` : text;

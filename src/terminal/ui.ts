@@ -45,7 +45,7 @@ export interface Ui {
 
 type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
 
-export interface TerminalStreams {
+interface TerminalStreams {
   stdout: TerminalStream;
   stderr: TerminalStream;
 }

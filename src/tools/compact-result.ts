@@ -27,12 +27,12 @@ const RULE_TEXT = {
 
 type Rule = keyof typeof RULE_TEXT;
 
-export interface CompactOptions {
+interface CompactOptions {
   /** The size budget in characters; the returned text stays within it unless a table's head alone is larger. */
   maxChars: number;
 }
 
-export interface CompactResult {
+interface CompactResult {
   text: string;
   /** Rows in the result when it became a table; undefined for any other shape. */
   rowsTotal: number | undefined;

@@ -31,7 +31,7 @@ interface SavedFile {
   servers: Record<string, SavedServer>;
 }
 
-export interface Drift {
+interface Drift {
   added: { name: string; toolClass: ToolClass }[];
   removed: string[];
   /** Same name, different hash or class. */
@@ -86,7 +86,7 @@ export function describeDrift(drift: Drift, server: string, since: string): stri
   return [`The tools of ${server} changed since ${since}:`, ...listed, ...loud, ...note];
 }
 
-export interface DriftInput {
+interface DriftInput {
   store: Store;
   serverUrl: URL;
   tools: readonly Tool[];

@@ -44,7 +44,7 @@ export type LookUp = (
 /** Shows a write to the person and asks them to confirm it; resolves to the refusal text for the model, or undefined to go ahead. */
 export type WriteGate = (call: Call, options: { signal: AbortSignal; lookUp: LookUp }) => Promise<string | undefined>;
 
-export interface ToolExecutorDeps {
+interface ToolExecutorDeps {
   connection: McpConnection;
   catalog: Pick<ToolCatalog, 'kind' | 'classes' | 'localTools'>;
   /** 'ask' refuses every write; 'repl' sends each to confirmWrite. */

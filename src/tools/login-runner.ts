@@ -23,7 +23,7 @@ const NO_LOGIN_TOOLS = new Set(['login', 'search_instruments']);
 /** A server that keeps losing the session within one call is broken; stop rather than loop. */
 const MAX_LOGIN_ATTEMPTS = 3;
 
-export interface LoginRunnerDeps {
+interface LoginRunnerDeps {
   connection: McpConnection;
   catalog: Catalog;
   mode: 'ask' | 'repl';

@@ -10,13 +10,13 @@ export const DEFAULT_RESULT_BUDGET_CHARS = 24_000;
 /** Kite's paginated tools take from/limit (SERVER.md §3), so the model can always fetch the rest itself. */
 const ASK_FOR_LESS = "Ask for fewer with the tool's limit/from arguments or a narrower query.";
 
-export interface CappedTable {
+interface CappedTable {
   text: string;
   rowsShown: number;
   truncated: boolean;
 }
 
-export interface CappedText {
+interface CappedText {
   text: string;
   truncated: boolean;
 }

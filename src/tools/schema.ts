@@ -11,7 +11,7 @@ import { normaliseSchema } from './json-schema.js';
 import type { Tool, ToolContent, ToolOutcome, ToolResult } from './tool.js';
 
 /** OpenAI answers 400 string_above_max_length beyond this (seen in getsentry/sentry-mcp#106, OpenHands#4838). */
-export const MAX_TOOL_DESCRIPTION_CHARS = 1024;
+const MAX_TOOL_DESCRIPTION_CHARS = 1024;
 /** OpenAI's rule for `function.name` (API reference; the 400 quotes this pattern, langchain-ai/langchain#7191). */
 const VALID_FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_FUNCTION_NAME_LENGTH = 64;
@@ -33,7 +33,7 @@ export interface ToolEntry {
   hidden?: boolean;
 }
 
-export type ParsedArguments = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
+type ParsedArguments = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
 /**
  * One OpenAI function per distinct server tool name, in the server's order. Names that are already valid stay as

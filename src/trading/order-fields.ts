@@ -137,7 +137,7 @@ export function changeLine<T>(label: string, before: T | undefined, after: T, fo
   return beforeText === afterText ? [] : [field(label, `${beforeText} → ${afterText}`)];
 }
 
-export interface OrderFields {
+interface OrderFields {
   symbol: string | undefined;
   exchange: string | undefined;
   side: string | undefined;
@@ -176,7 +176,7 @@ export function orderFields(order: Record<string, unknown> | undefined): OrderFi
   };
 }
 
-export interface GttFields {
+interface GttFields {
   symbol?: string;
   quantity?: number;
   text?: string;

@@ -49,9 +49,9 @@ export interface PreviewContext {
   existingOrder?: Record<string, unknown> | undefined;
 }
 
-export type Estimate = { value: number | undefined; note: string };
+type Estimate = { value: number | undefined; note: string };
 
-export interface PreviewParts {
+interface PreviewParts {
   /** The leading sentence without its value; build adds "— about ₹…" when the call buys or sells. */
   title: string;
   lines: string[];

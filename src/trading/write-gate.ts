@@ -16,7 +16,7 @@ import { undeclaredKeyProblems } from '../tools/json-schema-check.js';
 import { normaliseSchema } from '../tools/json-schema.js';
 
 /** PEERS.md R4: a repeated order inside this window is more likely a model loop or a double tap than intent. */
-export const DUPLICATE_WINDOW_MS = 30_000;
+const DUPLICATE_WINDOW_MS = 30_000;
 /** The price and order look-ups are a courtesy; they must not hold the confirmation up for long. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 const DUPLICATE_PHRASE = 'AGAIN';
@@ -25,7 +25,7 @@ const GTT_CHANGES = new Set(['modify_gtt_order', 'delete_gtt_order']);
 
 type Call = { name: string; arguments: Record<string, unknown> };
 
-export interface WriteGateDeps {
+interface WriteGateDeps {
   /** Where the preview and the refusals are shown (the Ui). */
   ui: { status(line: string): void; warn(line: string): void };
   /** One question to the person (terminal/questions.ts): resolves with the typed line. */

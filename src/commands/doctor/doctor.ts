@@ -19,7 +19,7 @@ import type { Ui } from '../../terminal/ui.js';
 import { CHECK_ORDER, createReport, type Check } from './report.js';
 
 
-export interface DoctorDeps {
+interface DoctorDeps {
   stdout: Writable;
   /** KITE_CHAT_HOME: saved sessions and OAuth tokens are read from it, never written. */
   store: Store;

@@ -6,8 +6,8 @@
 import type { Writable } from 'node:stream';
 import { safeLine } from '../../redact.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-export type CheckName = 'config' | 'mcp-server' | 'tools' | 'login' | 'model' | 'tool-calling';
+type CheckStatus = 'ok' | 'warn' | 'fail';
+type CheckName = 'config' | 'mcp-server' | 'tools' | 'login' | 'model' | 'tool-calling';
 export interface Check { name: CheckName; status: CheckStatus; detail: string }
 /** Adds one finished check to the report (and prints its line unless --json). */
 export type AddCheck = (check: Check) => void;

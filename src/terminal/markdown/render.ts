@@ -14,7 +14,7 @@ export interface RenderOptions {
   width: number;
 }
 
-export interface MarkdownStream {
+interface MarkdownStream {
   /** Takes the next piece of the answer; returns the text of the lines it completed (often ''). */
   push(delta: string): string;
   /** Ends the answer: returns whatever was held (a last line without a newline, an open table). */

@@ -24,7 +24,7 @@ const MONEY_HEADER = /₹|\bvalue|\bprice|\bp\s*&\s*l\b|\bp\/l\b|\bpnl\b|\bamoun
 const SCALED_HEADER = /%|\b(?:cr|crores?|lakhs?|lacs?|l|k|thousands?|mn|millions?|bn|billions?|x|times|ratio|pct|percent)\b/i;
 const PROFIT_AND_LOSS = /\bp\s*[&/]\s*l\b/gi;
 
-export interface CellNumber {
+interface CellNumber {
   /** The sign as written ('' when none): kept so '+' and '−' look as the model meant them. */
   sign: string;
   integer: string;
@@ -35,7 +35,7 @@ export interface CellNumber {
   parenthesized: boolean;
 }
 
-export function isPlaceholder(text: string): boolean {
+function isPlaceholder(text: string): boolean {
   return PLACEHOLDERS.has(text.trim().toLowerCase());
 }
 

@@ -8,7 +8,7 @@ import { displayWidth } from '../display-width.js';
 import { paint, paintSpans, parseInline, spansText, truncateSpans, type InlineStyle, type Span } from './inline.js';
 import { formatAmountCell, isAmountColumn, isNumericColumn } from './table-numbers.js';
 
-export type Alignment = 'left' | 'right' | 'center';
+type Alignment = 'left' | 'right' | 'center';
 
 export interface TableLines {
   header: string;

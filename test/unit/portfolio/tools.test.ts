@@ -3,7 +3,7 @@
 // they read and how, what a failed part does to the answer, and that the answer carries the computed figures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { isLocalTool, LOCAL_TOOLS, type LocalTool } from '../../../src/portfolio/tools.js';
+import { LOCAL_TOOLS, type LocalTool } from '../../../src/portfolio/tools.js';
 import type { ReadTool } from '../../../src/tools/tool.js';
 import { toOpenAITools } from '../../../src/tools/schema.js';
 import { KITE_MOCKS } from '../../support/kite-fixtures.js';
@@ -51,12 +51,8 @@ function run(name: string, args: Record<string, unknown>, read: ReadTool, signal
 }
 
 describe('the catalog', () => {
-  test('offers portfolio_summary and holding_detail, and nothing else counts as local', () => {
+  test('offers portfolio_summary and holding_detail', () => {
     expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail']);
-    expect(isLocalTool('portfolio_summary')).toBe(true);
-    expect(isLocalTool('holding_detail')).toBe(true);
-    expect(isLocalTool('get_holdings')).toBe(false);
-    expect(isLocalTool('place_order')).toBe(false);
   });
 
   test('both convert to OpenAI functions under their own names with their schemas', () => {
