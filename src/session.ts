@@ -17,7 +17,7 @@ import { createToolCatalog, type ToolCatalog } from './tools/catalog.js';
 import { checkToolDrift } from './tools/drift.js';
 import { createToolExecutor, type ToolExecutor, type WriteGate } from './tools/executor.js';
 import type { CliError } from './errors.js';
-import { createLoginScreen } from './terminal/turn-view.js';
+import { createLoginScreen } from './terminal/login-screen.js';
 import type { Ui } from './terminal/ui.js';
 
 const SYSTEM_PROMPT_URL = new URL('../prompts/system.md', import.meta.url);

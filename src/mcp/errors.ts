@@ -1,8 +1,8 @@
 /**
- * How MCP connection and call failures are worded: the two error classes mcp/session.ts throws, the failure kinds
- * it classifies SDK errors into, and their one-line messages (redacted by redact.ts before they are printed or logged).
- * No SDK imports here: classifying the SDK's error classes is mcp/sdk-errors.ts's. Messages name the server by
- * origin + path only (no query string, userinfo or session id), because they are printed.
+ * How MCP connection and call failures are worded: the error classes mcp/session.ts and mcp/live-session.ts throw,
+ * the failure kinds they classify SDK errors into, and their one-line messages (redacted by redact.ts before they
+ * are printed or logged). No SDK imports here: classifying the SDK's error classes is mcp/sdk-errors.ts's. Messages
+ * name the server by origin + path only (no query string, userinfo or session id), because they are printed.
  */
 import { McpConnectError } from '../errors.js';
 import { safeLine } from '../redact.js';

@@ -1,12 +1,9 @@
 /**
  * How a turn looks on the terminal: the agent's events turned into the streamed answer (stdout), the live spinner
- * and one summary line per tool call, round limit or repeated call (stderr), and the login link with Kite's risk
- * warning and a QR code for the phone (stderr).
- * Shared by --ask and the REPL; all output goes through the Ui seam.
+ * and one summary line per tool call, round limit or repeated call (stderr). Shared by --ask and the REPL; all output
+ * goes through the Ui seam. The login's screen is terminal/login-screen.ts.
  */
 import type { AgentEvent } from '../agent/loop.js';
-import type { LoginScreen } from '../login/kite-login.js';
-import { qrWidth, renderQrCode } from '../login/qr-code.js';
 import { toolSummary } from './status-line.js';
 import type { Ui } from './ui.js';
 
@@ -56,30 +53,6 @@ export function cutOffWarning(maxOutputTokens: number): string {
     ? `kite-chat asks for at most ${maxOutputTokens} tokens; raise that with --max-output-tokens N or KITE_CHAT_MAX_OUTPUT_TOKENS, or check the model server's own limit and context size`
     : "kite-chat sets none, so it is the model server's own; raise the server's output limit or context size";
   return `(the answer was cut off at the model's output limit: ${limit})`;
-}
-
-export function createLoginScreen(ui: Ui, options: { qr: boolean }): LoginScreen {
-  return {
-    showLink({ warning, link }) {
-      ui.warn(warning);
-      ui.status('Log in to Kite with this link (it is tied to this session; do not share it):');
-      ui.status(link);
-      if (options.qr && ui.interactive) drawQrCode(ui, link);
-    },
-    status: (line) => ui.status(line),
-    warn: (line) => ui.warn(line),
-  };
-}
-
-/** The link as a QR code for the phone in your hand, when the terminal is wide enough to draw it. */
-function drawQrCode(ui: Ui, link: string): void {
-  try {
-    if (qrWidth(link) > ui.columns()) return;
-    ui.status('Or scan it with your phone:');
-    ui.drawing(renderQrCode(link, { color: ui.color }));
-  } catch {
-    // a link too long to encode: the text link above is enough
-  }
 }
 
 function shortArguments(args: Record<string, unknown> | undefined): string {

@@ -1,7 +1,7 @@
 /**
  * The one vocabulary for tools, wherever they come from (the MCP server's list, kite-chat's own local tools): what a
  * tool is, what calling one on the server gives back (content items), and the text-and-error pair the agent loop, the
- * executor, the local tools and the login work with. Types only; mcp/session.ts fills them from the SDK's answers.
+ * executor, the local tools and the login work with. Types only; mcp/live-session.ts fills them from the SDK's answers.
  */
 
 export interface Tool {
