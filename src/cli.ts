@@ -167,7 +167,7 @@ async function run(config: Config, ui: Ui, io: CliIo, interrupt: AbortSignal): P
   loadingModel?.catch(() => {}); // awaited below; if the connection fails first, that is the error to report
   const session = await abortable(openSession({ config, store, ui, openLink, interrupt }), interrupt);
   try {
-    return await runCommand({ ...config, command: config.command }, { session, store, ui, io, interrupt, loadingModel });
+    return await runCommand(config.command, config, { session, store, ui, io, interrupt, loadingModel });
   } finally {
     await session.close().catch((error: unknown) => debug('closing the MCP session failed: %s', String(error)));
   }
@@ -183,21 +183,21 @@ interface CommandContext {
 }
 
 /** --ask, the REPL, or one of login, logout and tools, on the open session. */
-async function runCommand(config: Config & { command: 'ask' | 'chat' | 'login' | 'logout' | 'tools' }, context: CommandContext): Promise<number> {
+async function runCommand(command: 'ask' | 'chat' | 'login' | 'logout' | 'tools', config: Config, context: CommandContext): Promise<number> {
   const { session, ui, io, interrupt } = context;
   const modelModule = () => context.loadingModel ?? import('./model/openai-model.js');
-  if (config.command === 'ask') {
+  if (command === 'ask') {
     const [{ runAsk }, models] = await Promise.all([import('./commands/ask.js'), modelModule()]);
     const { complete, model } = createModel(config, models, ui);
     const writeJson = (text: string) => io.stdout.write(maskKey(config, text));
     return runAsk(config.question ?? '', { session, config, complete, model, ui, writeJson, interrupt });
   }
-  if (config.command === 'chat') {
+  if (command === 'chat') {
     const [{ runRepl }, models] = await Promise.all([import('./commands/repl.js'), modelModule()]);
     return runRepl({ session, config, store: context.store, ui, io, createModel: (model) => createModel({ ...config, model }, models, ui) });
   }
   const { runCommand: runSubcommand } = await import('./commands/subcommands.js');
-  return runSubcommand(config.command, { session, config, ui, interrupt });
+  return runSubcommand(command, { session, config, ui, interrupt });
 }
 
 /** The model; createComplete already turns its failures into one line each (ModelApiError, exit 5). */
