@@ -10,8 +10,8 @@ import { SINGLE_TOOL_CALLS_MESSAGE, type ScriptedStep } from '../../support/scri
 /** `ask(steps, args)`: kite-chat --ask against a logged-in fake Kite, the model answering with `steps`. */
 const test = base.extend<{ ask: (steps: ScriptedStep[], args?: string[]) => Promise<CliRun> }>({
   ask: async ({ startKite, model, cli }, use) => {
-    const kite = await startKite({ autoLogin: true });
-    await use((steps, args = []) => {
+    await use(async (steps, args = []) => {
+      const kite = await startKite({ autoLogin: true });
       model.push(...steps);
       return cli(['--ask', 'How is my account?', '--url', kite.mcpUrl, ...args]);
     });

@@ -19,8 +19,8 @@ interface Asked {
 /** `ask(steps, args, env)`: kite-chat --ask against a logged-in fake Kite, the model answering with `steps`. */
 const test = base.extend<{ ask: (steps: ScriptedStep[], args?: string[], env?: Record<string, string>) => Promise<Asked> }>({
   ask: async ({ startKite, model, cli }, use) => {
-    const kite = await startKite({ autoLogin: true });
     await use(async (steps, args = [], env = {}) => {
+      const kite = await startKite({ autoLogin: true });
       const earlier = completions(model).length;
       model.push(...steps);
       const run = await cli(['--ask', 'Hello?', '--url', kite.mcpUrl, ...args], { env });
