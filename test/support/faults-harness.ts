@@ -1,38 +1,15 @@
 /**
- * Shared by the fault tests (test/faults-*.test.ts, test/e2e/faults/soak.test.ts): the environment a spawned kite-chat gets
- * against the two loopback fakes, the completion requests the scripted model received, and the checks every fault
- * row makes of what the user sees (one line, no stack trace). Starting and closing the fakes stays in each test.
+ * Shared by the fault tests (test/e2e/faults/) and other e2e tests: the completion requests the scripted model received,
+ * a loopback origin nobody listens on, waiting for a condition or for the REPL to exit, and the checks every fault row
+ * makes of what the user sees (one line, no stack trace). Starting and stopping the fakes is test/support/fixtures.ts.
  */
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { FakeKite } from './fake-kite/index.js';
-import { startReplInPty, type PtySession } from './pty-session.js';
-import { BROWSER_FOLLOW, temporaryFolder } from './run-cli.js';
+import type { PtySession } from './pty-session.js';
 import type { RecordedRequest, ScriptedOpenAI } from './scripted-openai.js';
 
 /** A line of a Node stack trace, as an uncaught error would print it. */
 export const STACK_LINE = /^\s+at .+[:(]\d+/m;
-
-export async function cliEnvironment(model: ScriptedOpenAI | undefined, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const home = await temporaryFolder('kite-chat-faults-');
-  return {
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: model?.baseURL ?? 'http://127.0.0.1:9/v1',
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: home,
-    BROWSER: BROWSER_FOLLOW,
-    FAKE_BROWSER_LOG: join(home, 'browser.log'),
-    ...extra,
-  };
-}
-
-/** The REPL in a pseudo-terminal, pointed at `url`, never opening a browser. */
-export async function startRepl(
-  url: string, model: ScriptedOpenAI | undefined, args: string[] = [], extraEnv: Record<string, string> = {},
-): Promise<PtySession> {
-  const env = await cliEnvironment(model, extraEnv);
-  return startReplInPty(['--url', url, '--no-browser', ...args], env);
-}
 
 /** The origin of a loopback port nobody listens on (taken, then freed): connecting is refused at once. */
 export async function closedOrigin(): Promise<string> {
