@@ -18,9 +18,9 @@ export { describe, expect } from 'vitest';
 /** The API key every spawned kite-chat gets: long and sk-shaped, so a test can look for it in what was printed. */
 export const OPENAI_KEY = 'sk-test-safety-0123456789abcdefghij';
 
-/** Anything a test starts that must be stopped after it. */
+/** Anything a test starts that must be stopped after it (`close` may return a promise, which is awaited). */
 export interface Closable {
-  close(): Promise<unknown>;
+  close(): unknown;
 }
 
 export interface KiteChatFixtures {
