@@ -1,32 +1,12 @@
 // A model that misbehaves, met by a spawned kite-chat --ask against the scripted model and the fake Kite server:
 // malformed tool arguments, a tool that does not exist, the same call three rounds in a row, the round limit, and
 // an empty answer. Each is either told to the model (which can do better) or stops the turn with one line.
-import type { FakeKite } from '../../support/fake-kite/index.js';
 import { test as base, expect } from '../../support/fixtures.js';
-import type { CliRun } from '../../support/run-cli.js';
-import type { ScriptedOpenAI, ScriptedStep } from '../../support/scripted-openai.js';
-import { completions, lastToolMessages, nonEmptyLines, STACK_LINE, toolRequests } from '../../support/faults-harness.js';
+import { askFixture, completions, lastToolMessages, nonEmptyLines, toolRequests, type Ask } from '../../support/faults-harness.js';
 
 const QUESTION = 'What are my holdings?';
 
-interface Asked {
-  run: CliRun;
-  kite: FakeKite;
-  model: ScriptedOpenAI;
-}
-
-/** `ask(steps, args)`: kite-chat --ask against a logged-in fake Kite, the model answering with `steps`; no stack trace. */
-const test = base.extend<{ ask: (steps: ScriptedStep[], args?: string[]) => Promise<Asked> }>({
-  ask: async ({ startKite, model, cli }, use) => {
-    await use(async (steps, args = []) => {
-      const kite = await startKite({ autoLogin: true });
-      model.push(...steps);
-      const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl, ...args], { killAfterMs: 20_000 });
-      expect(run.stderr).not.toMatch(STACK_LINE);
-      return { run, kite, model };
-    });
-  },
-});
+const test = base.extend<{ ask: Ask }>({ ask: askFixture(QUESTION) });
 
 test('malformed tool arguments are refused with the reason, never sent as {}, and the model can fix them', async ({ ask }) => {
   const { run, kite: fake, model: fakeModel } = await ask([

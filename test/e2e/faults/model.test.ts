@@ -6,10 +6,9 @@ import { ModelApiError } from '../../../src/errors.js';
 import { TRIMMED_TOOL_RESULT } from '../../../src/agent/history-budget.js';
 import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
 import { test as base, expect, OPENAI_KEY } from '../../support/fixtures.js';
-import type { PtySession } from '../../support/pty-session.js';
-import type { CliRun } from '../../support/run-cli.js';
-import type { ScriptedOpenAI, ScriptedStep } from '../../support/scripted-openai.js';
-import { completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE } from '../../support/faults-harness.js';
+import {
+  askFixture, completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type Ask, type ReplWith,
+} from '../../support/faults-harness.js';
 
 const QUESTION = 'How much cash do I have?';
 /** Retry-After in milliseconds, so the client's backoff costs the test almost nothing. */
@@ -21,33 +20,7 @@ const CONTEXT_OVERFLOW = {
   message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens.",
 };
 
-/**
- * Against a logged-in fake Kite, the model answering with `steps`: `ask` runs kite-chat --ask (no stack trace), and
- * `replSession` starts the REPL and waits for its prompt.
- */
-const test = base.extend<{
-  ask: (steps: ScriptedStep[], args?: string[]) => Promise<{ run: CliRun; model: ScriptedOpenAI }>;
-  replSession: (steps: ScriptedStep[]) => Promise<{ session: PtySession; fakeModel: ScriptedOpenAI }>;
-}>({
-  ask: async ({ startKite, model, cli }, use) => {
-    await use(async (steps, args = []) => {
-      const kite = await startKite({ autoLogin: true });
-      model.push(...steps);
-      const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl, ...args], { killAfterMs: 20_000 });
-      expect(run.stderr).not.toMatch(STACK_LINE);
-      return { run, model };
-    });
-  },
-  replSession: async ({ startKite, model, repl }, use) => {
-    await use(async (steps) => {
-      const kite = await startKite({ autoLogin: true });
-      model.push(...steps);
-      const session = repl(['--url', kite.mcpUrl, '--no-browser']);
-      await session.waitFor('›');
-      return { session, fakeModel: model };
-    });
-  },
-});
+const test = base.extend<{ ask: Ask; replSession: ReplWith }>({ ask: askFixture(QUESTION), replSession: replWith });
 
 test('a rejected key in the REPL costs one line, and the session goes on', async ({ model, replSession }) => {
   model.options.apiKey = 'sk-the-right-key';

@@ -3,36 +3,17 @@
 // row; Ctrl-D; a pasted multi-line question; a 100 KB question. None of it may end in a stack trace or a hang.
 import { MAX_QUESTION_CHARS } from '../../../src/agent/history-budget.js';
 import { ENABLE_BRACKETED_PASTE } from '../../../src/terminal/paste-input.js';
-import type { FakeKite } from '../../support/fake-kite/index.js';
 import { test as base, expect } from '../../support/fixtures.js';
 import { LOGIN_WAIT_QUESTION } from '../../../src/login/kite-login.js';
-import { cancelledAtPrompt, endsWithPrompt, type PtySession } from '../../support/pty-session.js';
-import type { ScriptedOpenAI, ScriptedStep } from '../../support/scripted-openai.js';
-import { completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE } from '../../support/faults-harness.js';
+import { cancelledAtPrompt, endsWithPrompt } from '../../support/pty-session.js';
+import { completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type ReplWith } from '../../support/faults-harness.js';
 
 /** What the screen shows when a turn is cancelled: "(cancelled)", then the next prompt as the last line. */
 const CANCELLED = '(cancelled) and the prompt under it';
 /** The size the brief names: over four times the question limit, yet under Linux's 128 KB limit on one argument. */
 const HUNDRED_KB = 100 * 1024;
 
-interface Started {
-  session: PtySession;
-  fake: FakeKite;
-  fakeModel: ScriptedOpenAI;
-}
-
-/** `replWith(steps)`: the REPL against a fake Kite (logged in unless told otherwise), at its prompt. */
-const test = base.extend<{ replWith: (steps: ScriptedStep[], options?: { autoLogin?: boolean }) => Promise<Started> }>({
-  replWith: async ({ startKite, model, repl }, use) => {
-    await use(async (steps, options = {}) => {
-      const kite = await startKite({ autoLogin: options.autoLogin ?? true });
-      model.push(...steps);
-      const session = repl(['--url', kite.mcpUrl, '--no-browser']);
-      await session.waitFor('›');
-      return { session, fake: kite, fakeModel: model };
-    });
-  },
-});
+const test = base.extend<{ replWith: ReplWith }>({ replWith });
 
 test('Ctrl-C while the answer streams stops it; the half answer is not kept and the next question works', async ({ replWith }) => {
   // On a terminal the answer is rendered a line at a time, so the first line is what shows while the rest streams.

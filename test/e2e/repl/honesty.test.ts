@@ -3,25 +3,13 @@
 // turn still cost in /usage (counted with the tokenizer when the server sent none, and said to be an estimate).
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { countPromptTokens } from '../../../bench/token-count.js';
-import { completions, exitWithin } from '../../support/faults-harness.js';
+import { completions, exitWithin, replWith, type ReplWith } from '../../support/faults-harness.js';
 import { test as base, expect } from '../../support/fixtures.js';
 import type { PtySession } from '../../support/pty-session.js';
-import type { ScriptedStep } from '../../support/scripted-openai.js';
 
 const NO_TOOL_LINE = '(answered without looking anything up)';
 
-/** `session(steps)`: the REPL against a logged-in fake Kite, the model answering with `steps`, at its prompt. */
-const test = base.extend<{ session: (steps: ScriptedStep[]) => Promise<PtySession> }>({
-  session: async ({ startKite, model, repl }, use) => {
-    await use(async (steps) => {
-      const kite = await startKite({ autoLogin: true });
-      model.push(...steps);
-      const screen = repl(['--url', kite.mcpUrl, '--no-browser']);
-      await screen.waitFor('›');
-      return screen;
-    });
-  },
-});
+const test = base.extend<{ replWith: ReplWith }>({ replWith });
 
 /** Types a line and waits for the next prompt; returns what the screen showed in between. */
 async function turn(screen: PtySession, line: string): Promise<string> {
@@ -31,8 +19,8 @@ async function turn(screen: PtySession, line: string): Promise<string> {
   return screen.text().slice(before);
 }
 
-test('an answer that used no tool gets one line saying so; an answer from Kite data does not', async ({ session }) => {
-  const screen = await session([
+test('an answer that used no tool gets one line saying so; an answer from Kite data does not', async ({ replWith }) => {
+  const { session: screen } = await replWith([
     { text: 'Hello! Ask me about your account.' },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
     { text: 'You hold AARON.' },
@@ -49,8 +37,8 @@ test('an answer that used no tool gets one line saying so; an answer from Kite d
   expect(await exitWithin(screen)).toBe(0);
 });
 
-test('an answer cut off at the output limit is shown with a line saying so and how to raise the limit', async ({ session }) => {
-  const screen = await session([{ text: 'Your holdings are AARON and', finishReason: 'length' }]);
+test('an answer cut off at the output limit is shown with a line saying so and how to raise the limit', async ({ replWith }) => {
+  const { session: screen } = await replWith([{ text: 'Your holdings are AARON and', finishReason: 'length' }]);
 
   const shown = await turn(screen, 'What do I hold?');
 
@@ -59,8 +47,8 @@ test('an answer cut off at the output limit is shown with a line saying so and h
   expect(shown).not.toContain(NO_TOOL_LINE);
 });
 
-test('a turn that fails after the server read the prompt still counts its tokens in /usage, said to be estimated', async ({ session, model }) => {
-  const screen = await session([
+test('a turn that fails after the server read the prompt still counts its tokens in /usage, said to be estimated', async ({ replWith, model }) => {
+  const { session: screen } = await replWith([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }], usage: { promptTokens: 500, completionTokens: 20 } },
     { streamThenDrop: 'Your holdings are worth PARTIAL' },
     { text: 'Second answer.', usage: { promptTokens: 100, completionTokens: 10 } },
