@@ -21,15 +21,18 @@ export interface LoggedServerOptions<Entry extends { status?: number }> {
   name: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Makes (and keeps) the log entry of a request; `path` is the URL path without its query. */
-  log: (request: IncomingMessage, path: string) => Entry;
+  /** The request log each entry is appended to, in arrival order. */
+  log: Entry[];
+  /** The log entry of a request; `path` is the URL path without its query. */
+  entry: (request: IncomingMessage, path: string) => Entry;
   route: (request: IncomingMessage, response: ServerResponse, entry: Entry) => Promise<void>;
 }
 
 export async function startLoggedServer<Entry extends { status?: number }>(options: LoggedServerOptions<Entry>): Promise<LoggedServer> {
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
-    const entry = options.log(request, new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    const entry = options.entry(request, new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    options.log.push(entry);
     const settle = () => {
       if (response.headersSent) entry.status = response.statusCode;
     };

@@ -70,8 +70,7 @@ test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves'
   const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
   fake.faults.hangTools.add('get_holdings');
 
-  session.type('Holdings?\r');
-  await session.waitFor(/get_holdings · \d+\.\d s/);
+  await session.say('Holdings?', /get_holdings · \d+\.\d s/);
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, CANCELLED);
   session.type('\u0003');
@@ -90,8 +89,7 @@ test('Ctrl-D while a tool call hangs leaves at once with code 0', async ({ replW
   const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
   fake.faults.hangTools.add('get_holdings');
 
-  session.type('Holdings?\r');
-  await session.waitFor(/get_holdings · \d+\.\d s/);
+  await session.say('Holdings?', /get_holdings · \d+\.\d s/);
   session.type('\u0004');
   expect(await exitWithin(session)).toBe(0);
   expect(session.text()).not.toMatch(STACK_LINE);

@@ -33,8 +33,7 @@ test('Ctrl-C during a slow tool call cancels that turn, and the session goes on'
   const session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
   await session.waitFor('›');
-  session.type('Show my holdings\r');
-  await session.waitFor(/get_holdings · \d+\.\d s/); // the spinner shows the hung call
+  await session.say('Show my holdings', /get_holdings · \d+\.\d s/); // the spinner shows the hung call
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, '(cancelled) and the prompt under it');
   session.type('Anything else?\r');
@@ -60,10 +59,8 @@ test('/help lists the commands and /tools shows read and write classes', async (
   const session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
   await session.waitFor('›');
-  session.type('/help\r');
-  await session.waitFor('/usage');
-  session.type('/tools\r');
-  await session.waitFor(/place_order\s+write/);
+  await session.say('/help', '/usage');
+  await session.say('/tools', /place_order\s+write/);
   await session.waitFor(/get_holdings\s+read/);
   session.type('/exit\r');
   expect(await session.exit).toBe(0);

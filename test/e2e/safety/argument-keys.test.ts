@@ -42,8 +42,7 @@ test('with --trading, a key the tool does not declare is refused at the write ga
   const session = repl(['--url', tiny.mcpUrl, '--no-browser', '--trading']);
 
   await session.waitFor('›');
-  session.type('Send one rupee\r');
-  await session.waitFor('Nothing was sent.');
+  await session.say('Send one rupee', 'Nothing was sent.');
   session.type('/exit\r');
   expect(await session.exit).toBe(0);
 

@@ -60,20 +60,15 @@ test('in the REPL with --trading, declined, over-limit, placed and failed orders
   );
   const session = repl(['--url', kite.mcpUrl, '--no-browser', '--trading']);
   await session.waitFor('›');
-  const say = async (line: string, expected: string) => {
-    const from = session.text().length;
-    session.type(`${line}\r`);
-    await session.waitFor(expected, { after: from });
-  };
 
-  await say('Buy 10 INFY', 'to place this order');
-  await say('y', 'Declined.');
-  await say('Buy 1000 INFY', 'Too large.');
-  await say('Buy 10 INFY', 'to place this order');
-  await say('INFY 10', 'Placed.');
-  await say('Cancel order 151220000000000', 'to cancel this order'); // not among today's orders: the phrase is CANCEL <id>
+  await session.say('Buy 10 INFY', 'to place this order');
+  await session.say('y', 'Declined.');
+  await session.say('Buy 1000 INFY', 'Too large.');
+  await session.say('Buy 10 INFY', 'to place this order');
+  await session.say('INFY 10', 'Placed.');
+  await session.say('Cancel order 151220000000000', 'to cancel this order'); // not among today's orders: the phrase is CANCEL <id>
   kite.expireLogin();
-  await say('CANCEL 151220000000000', 'Cancel failed.');
+  await session.say('CANCEL 151220000000000', 'Cancel failed.');
   session.type('/exit\r');
   expect(await session.exit).toBe(0);
 

@@ -33,13 +33,6 @@ const test = base.extend<{
   },
 });
 
-/** Types a line and waits until what follows it on the screen matches. */
-async function answer(session: PtySession, line: string, expected: RegExp | string): Promise<void> {
-  const from = session.text().length;
-  session.type(`${line}\r`);
-  await session.waitFor(expected, { after: from });
-}
-
 function placed(fake: FakeKite | undefined): Record<string, unknown>[] {
   return (fake?.requests ?? []).flatMap((request) => (request.tool === 'place_order' ? [request.arguments ?? {}] : []));
 }
@@ -54,20 +47,20 @@ test('the preview says the order in one sentence with its value; "y", "yes" and 
     { text: 'Order 151220000000000 placed.' },
   ]);
 
-  await answer(session, 'Buy 10 INFY at market', CONFIRM_INFY);
+  await session.say('Buy 10 INFY at market', CONFIRM_INFY);
   expect(session.text()).toContain('BUY 10 × NSE:INFY at market, delivery (CNC) — about ₹15,000.00\nType "INFY 10"');
-  await answer(session, 'y', 'Not placed after "y".');
+  await session.say('y', 'Not placed after "y".');
   expect(session.text()).toContain('Not confirmed; nothing was sent to Kite.');
   for (const typed of ['yes', 'INFY 1']) {
-    await answer(session, 'Buy 10 INFY at market', CONFIRM_INFY);
-    await answer(session, typed, `Not placed after "${typed}".`);
+    await session.say('Buy 10 INFY at market', CONFIRM_INFY);
+    await session.say(typed, `Not placed after "${typed}".`);
   }
   expect(placed(kite)).toEqual([]);
   const declined = toolMessages(completions(model.requests)[1]);
   expect(declined).toEqual([{ name: 'place_order', content: expect.stringMatching(/^\[tool error\] NOT DONE: .*did not confirm it/s) }]);
 
-  await answer(session, 'Yes, place it', CONFIRM_INFY);
-  await answer(session, 'infy  10', 'Order 151220000000000 placed.'); // case and spacing do not matter
+  await session.say('Yes, place it', CONFIRM_INFY);
+  await session.say('infy  10', 'Order 151220000000000 placed.'); // case and spacing do not matter
   expect(placed(kite)).toEqual([BUY_INFY]);
   expect(toolMessages(completions(model.requests)[7]).at(-1)).toEqual({ name: 'place_order', content: '{"order_id":"151220000000000"}' });
   // The model was offered the write tools: --trading is what turns them on.
@@ -83,7 +76,7 @@ test('an order above KITE_CHAT_MAX_ORDER_VALUE is refused outright, without aski
   ], { KITE_CHAT_MAX_ORDER_VALUE: '10000' });
 
   // Had kite-chat asked, the turn would wait for an answer and the model's reply would never come.
-  await answer(session, 'Buy 10 INFY at market', 'That order is above your limit.');
+  await session.say('Buy 10 INFY at market', 'That order is above your limit.');
   expect(session.text()).toContain('Refused: Its estimated value ₹15,000.00 (10 × last traded price ₹1,500.00) is above the ₹10,000.00 limit per order');
   expect(session.text()).not.toContain('to place this order');
   expect(placed(kite)).toEqual([]);
@@ -98,7 +91,7 @@ test('arguments Kite would misread are refused with the reason that lets the mod
     { text: 'I sent a fraction; let me fix that.' },
   ]);
 
-  await answer(session, 'Buy 10 INFY at market', 'let me fix that.');
+  await session.say('Buy 10 INFY at market', 'let me fix that.');
   expect(session.text()).toContain('quantity must be a whole number, but the model sent 10.5, which Kite MCP would cut to 10.');
   expect(session.text()).not.toContain('to place this order');
   expect(placed(kite)).toEqual([]);
@@ -116,20 +109,20 @@ test('the same order again within 30 s needs a second confirmation that says so'
     { text: 'Second order placed.' },
   ]);
 
-  await answer(session, 'Buy 10 INFY', CONFIRM_INFY);
-  await answer(session, 'INFY 10', 'First order placed.');
+  await session.say('Buy 10 INFY', CONFIRM_INFY);
+  await session.say('INFY 10', 'First order placed.');
   expect(placed(kite)).toHaveLength(1);
 
-  await answer(session, 'Buy 10 INFY again', CONFIRM_INFY);
-  await answer(session, 'INFY 10', CONFIRM_AGAIN);
+  await session.say('Buy 10 INFY again', CONFIRM_INFY);
+  await session.say('INFY 10', CONFIRM_AGAIN);
   expect(session.text()).toMatch(/You confirmed this same order \d+ s ago\. Confirming again sends it a SECOND time\./);
-  await answer(session, 'yes', 'The repeat was not sent.');
+  await session.say('yes', 'The repeat was not sent.');
   expect(placed(kite)).toHaveLength(1);
   expect(toolMessages(completions(model.requests)[3]).at(-1)?.content).toMatch(/did not confirm sending it a second time/);
 
-  await answer(session, 'Really, buy another 10', CONFIRM_INFY);
-  await answer(session, 'INFY 10', CONFIRM_AGAIN);
-  await answer(session, 'again', 'Second order placed.');
+  await session.say('Really, buy another 10', CONFIRM_INFY);
+  await session.say('INFY 10', CONFIRM_AGAIN);
+  await session.say('again', 'Second order placed.');
   expect(placed(kite)).toEqual([BUY_INFY, BUY_INFY]);
 });
 
@@ -151,9 +144,9 @@ test('a poisoned portfolio asking to sell every holding gets one preview per ord
   ]);
   kite.faults.holdingsOverride = holdings;
 
-  await answer(session, 'What do I hold?', 'Type "INFY 5" to place this order');
-  await answer(session, 'n', 'Type "IDEA 100" to place this order');
-  await answer(session, '', 'Nothing was sold.');
+  await session.say('What do I hold?', 'Type "INFY 5" to place this order');
+  await session.say('n', 'Type "IDEA 100" to place this order');
+  await session.say('', 'Nothing was sold.');
   expect(session.text()).toContain('SELL 5 × NSE:INFY at limit ₹1,500.00, delivery (CNC) — about ₹7,500.00');
   expect(session.text()).toContain('SELL 100 × NSE:IDEA at limit ₹8.00, delivery (CNC) — about ₹800.00');
   expect(placed(kite)).toEqual([]);
@@ -168,7 +161,7 @@ test('SELL 300 INFY LIMIT ₹1 is valued at the last traded price, refused by th
     { text: 'The order was refused.' },
   ]);
 
-  await answer(session, 'Sell 300 INFY at 1', 'The order was refused.');
+  await session.say('Sell 300 INFY at 1', 'The order was refused.');
 
   const screen = session.text();
   expect(screen).toContain('SELL 300 × NSE:INFY at limit ₹1.00, delivery (CNC) — about ₹4,50,000.00');

@@ -4,6 +4,7 @@
 import type { FakeKite } from '../../support/fake-kite/index.js';
 import { expect, test } from '../../support/fixtures.js';
 import { completions, offeredNames, readAuditLog, toolMessages, WRITE_TOOLS } from '../../support/safety-env.js';
+import type { ScriptedStep } from '../../support/scripted-openai.js';
 
 const SELL_INFY = {
   variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'SELL', quantity: 5,
@@ -23,6 +24,11 @@ const SELL_EVERYTHING = POISONED_HOLDINGS.map((holding, index) => ({
   name: 'place_order',
   arguments: { ...SELL_INFY, tradingsymbol: holding.tradingsymbol, quantity: holding.quantity },
 }));
+
+/** The worst case: the model reads the holdings, obeys the text in them and asks to sell every holding at once. */
+function obeysThePoison(answer: string): ScriptedStep[] {
+  return [{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] }, { toolCalls: SELL_EVERYTHING }, { text: answer }];
+}
 
 function writeCallsSeenBy(fake: FakeKite): string[] {
   return fake.requests.flatMap((request) => (request.tool !== undefined && WRITE_TOOLS.includes(request.tool) ? [request.tool] : []));
@@ -73,12 +79,7 @@ test('--ask answers a made-up place_order with the read-only refusal that names 
 test('a holding whose name tells the assistant to sell everything gets no order to Kite from --ask', async ({ startKite, model, cli }) => {
   const kite = await startKite({ autoLogin: true });
   kite.faults.holdingsOverride = POISONED_HOLDINGS;
-  model.push(
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] },
-    // The worst case: the model obeys the text in the tool result and asks to sell every holding at once.
-    { toolCalls: SELL_EVERYTHING },
-    { text: 'Your holdings are INFY and SBIN.' },
-  );
+  model.push(...obeysThePoison('Your holdings are INFY and SBIN.'));
 
   const run = await cli(['--ask', 'What do I hold?', '--url', kite.mcpUrl]);
 
@@ -93,11 +94,7 @@ test('a holding whose name tells the assistant to sell everything gets no order 
 test('the REPL without --trading offers no write tool, and a place_order the model makes up never reaches Kite', async ({ startKite, model, repl }) => {
   const kite = await startKite({ autoLogin: true });
   kite.faults.holdingsOverride = POISONED_HOLDINGS;
-  model.push(
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] },
-    { toolCalls: SELL_EVERYTHING },
-    { text: 'Trading is off in this session.' },
-  );
+  model.push(...obeysThePoison('Trading is off in this session.'));
   const session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
   await session.waitFor(/read-only \(start with --trading to place orders\)/);

@@ -92,8 +92,7 @@ test('in the REPL, hostile order arguments and a hostile answer reach the termin
   const session = repl(['--url', kite.mcpUrl, '--no-browser', '--trading']);
 
   await session.waitFor('›');
-  session.type('Buy one\r');
-  await session.waitFor('The end.');
+  await session.say('Buy one', 'The end.');
   session.type('/exit\r');
   expect(await session.exit).toBe(0);
 

@@ -82,11 +82,8 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
 
   const http = await startLoggedServer({
     name: 'fake-kite-next',
-    log: (request, path) => {
-      const entry: FakeKiteNextRequest = { time: now(), httpMethod: request.method ?? 'GET', path };
-      requests.push(entry);
-      return entry;
-    },
+    log: requests,
+    entry: (request, path): FakeKiteNextRequest => ({ time: now(), httpMethod: request.method ?? 'GET', path }),
     route,
   });
   origin = http.origin;

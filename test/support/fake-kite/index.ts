@@ -115,11 +115,8 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
   const http = await startLoggedServer({
     name: 'fake-kite',
     port: options.port ?? 0,
-    log: (request, path) => {
-      const entry: FakeKiteRequest = { time: now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path };
-      requests.push(entry);
-      return entry;
-    },
+    log: requests,
+    entry: (request, path): FakeKiteRequest => ({ time: now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path }),
     route,
   });
   origin = http.origin;
