@@ -4,21 +4,12 @@
 // hosted server's interstitial it follows "Continue to Kite login"; on the (fake) Kite login page it clicks "Log in",
 // that is, reads the form's action and hidden inputs and GETs the callback. Always exits 0, as a browser launcher
 // does; a failed follow is reported on stderr only. Plain JavaScript so it runs without a build step.
-import { appendFileSync } from 'node:fs';
+import { recordLaunch } from './browser-launch.mjs';
 
 /** Pages walked before the login form must have appeared: the hosted interstitial, then Kite's login page. */
 const MAX_PAGES = 3;
 
-const args = process.argv.slice(2);
-if (process.env.FAKE_BROWSER_LOG) appendFileSync(process.env.FAKE_BROWSER_LOG, `${JSON.stringify(args)}\n`);
-
-if (!process.env.FAKE_BROWSER_NO_FOLLOW && args[0] !== undefined) {
-  try {
-    await followLogin(args[0]);
-  } catch (error) {
-    process.stderr.write(`browser-follow: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-}
+await recordLaunch('browser-follow', followLogin);
 
 async function followLogin(url) {
   let next = url;

@@ -4,21 +4,12 @@
 // the authorization page, follows its "Continue to Kite" link (or form), and follows the redirect back to the
 // loopback listener. $FAKE_BROWSER_TAMPER_STATE=1 changes the `state` on the way back, as a forged redirect would.
 // Always exits 0, as a browser launcher does; a failed follow is reported on stderr only. Plain JavaScript.
-import { appendFileSync } from 'node:fs';
+import { recordLaunch } from './browser-launch.mjs';
 
 /** Redirects followed before giving up: interstitial → callback → loopback is two. */
 const MAX_REDIRECTS = 5;
 
-const args = process.argv.slice(2);
-if (process.env.FAKE_BROWSER_LOG) appendFileSync(process.env.FAKE_BROWSER_LOG, `${JSON.stringify(args)}\n`);
-
-if (!process.env.FAKE_BROWSER_NO_FOLLOW && args[0] !== undefined) {
-  try {
-    await authorize(args[0]);
-  } catch (error) {
-    process.stderr.write(`browser-oauth: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-}
+await recordLaunch('browser-oauth', authorize);
 
 async function authorize(url) {
   const page = await fetch(url);

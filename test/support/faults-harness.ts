@@ -1,37 +1,56 @@
 /**
- * Shared by the fault tests (test/faults-*.test.ts, test/e2e/faults/soak.test.ts): the environment a spawned kite-chat gets
- * against the two loopback fakes, the completion requests the scripted model received, and the checks every fault
- * row makes of what the user sees (one line, no stack trace). Starting and closing the fakes stays in each test.
+ * Shared by the fault tests (test/e2e/faults/) and other e2e tests: two fixtures a file adds with test.extend (`ask`,
+ * `replWith`), the completion requests the scripted model received, a loopback origin nobody listens on, waiting for
+ * a condition or for the REPL to exit, and the checks every fault row makes of what the user sees (one line, no stack
+ * trace). Starting and stopping the fakes is test/support/fixtures.ts.
  */
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { FakeKite } from './fake-kite/index.js';
-import { startReplInPty, type PtySession } from './pty-session.js';
-import { BROWSER_FOLLOW, temporaryFolder } from './run-cli.js';
-import type { RecordedRequest, ScriptedOpenAI } from './scripted-openai.js';
+import type { KiteChatFixtures } from './fixtures.js';
+import type { PtySession } from './pty-session.js';
+import type { CliRun } from './run-cli.js';
+import type { RecordedRequest, ScriptedOpenAI, ScriptedStep } from './scripted-openai.js';
 
 /** A line of a Node stack trace, as an uncaught error would print it. */
 export const STACK_LINE = /^\s+at .+[:(]\d+/m;
 
-export async function cliEnvironment(model: ScriptedOpenAI | undefined, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const home = await temporaryFolder('kite-chat-faults-');
-  return {
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: model?.baseURL ?? 'http://127.0.0.1:9/v1',
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: home,
-    BROWSER: BROWSER_FOLLOW,
-    FAKE_BROWSER_LOG: join(home, 'browser.log'),
-    ...extra,
+type Needs<Names extends keyof KiteChatFixtures> = Pick<KiteChatFixtures, Names>;
+
+export type Ask = (steps: ScriptedStep[], args?: string[]) => Promise<{ run: CliRun; kite: FakeKite; model: ScriptedOpenAI }>;
+
+/**
+ * The `ask` fixture (`test.extend({ ask: askFixture(QUESTION) })`): `ask(steps, args)` runs kite-chat --ask `question`
+ * against a logged-in fake Kite, the model answering with `steps`, and checks that stderr holds no stack trace.
+ */
+export function askFixture(question: string) {
+  return async ({ startKite, model, cli }: Needs<'startKite' | 'model' | 'cli'>, use: (ask: Ask) => Promise<void>): Promise<void> => {
+    await use(async (steps, args = []) => {
+      const kite = await startKite({ autoLogin: true });
+      model.push(...steps);
+      const run = await cli(['--ask', question, '--url', kite.mcpUrl, ...args], { killAfterMs: 20_000 });
+      expect(run.stderr).not.toMatch(STACK_LINE);
+      return { run, kite, model };
+    });
   };
 }
 
-/** The REPL in a pseudo-terminal, pointed at `url`, never opening a browser. */
-export async function startRepl(
-  url: string, model: ScriptedOpenAI | undefined, args: string[] = [], extraEnv: Record<string, string> = {},
-): Promise<PtySession> {
-  const env = await cliEnvironment(model, extraEnv);
-  return startReplInPty(['--url', url, '--no-browser', ...args], env);
+export type ReplWith = (
+  steps: ScriptedStep[], options?: { autoLogin?: boolean },
+) => Promise<{ session: PtySession; fake: FakeKite; fakeModel: ScriptedOpenAI }>;
+
+/**
+ * The `replWith` fixture (`test.extend({ replWith })`): `replWith(steps)` starts the REPL against a fake Kite (logged
+ * in unless `autoLogin: false`), the model answering with `steps`, and waits for its prompt.
+ */
+export async function replWith({ startKite, model, repl }: Needs<'startKite' | 'model' | 'repl'>, use: (start: ReplWith) => Promise<void>): Promise<void> {
+  await use(async (steps, options = {}) => {
+    const fake = await startKite({ autoLogin: options.autoLogin ?? true });
+    model.push(...steps);
+    const session = repl(['--url', fake.mcpUrl, '--no-browser']);
+    await session.waitFor('›');
+    return { session, fake, fakeModel: model };
+  });
 }
 
 /** The origin of a loopback port nobody listens on (taken, then freed): connecting is refused at once. */

@@ -30,6 +30,8 @@ export interface PtySession {
   readonly text: () => string;
   type(keys: string): void;
   waitFor(pattern: RegExp | string, options?: { after?: number }): Promise<void>;
+  /** Types `line` and Enter, as a person answers, then waits until `expected` shows in what is printed after it. */
+  say(line: string, expected: RegExp | string): Promise<void>;
   /** The screen as the terminal shows it once everything written so far has been drawn. */
   screen(): Promise<Screen>;
   /** Waits until `check` holds for the screen; on timeout the error shows `what` and the screen. */
@@ -65,18 +67,25 @@ export function startReplInPty(args: readonly string[], env: Record<string, stri
     return { lines, cursor: { row: buffer.cursorY, column: buffer.cursorX } };
   }
 
+  async function waitFor(pattern: RegExp | string, options: { after?: number } = {}): Promise<void> {
+    const from = options.after ?? 0;
+    const matches = () => {
+      const seen = text().slice(from);
+      return typeof pattern === 'string' ? seen.includes(pattern) : pattern.test(seen);
+    };
+    await until(matches, () => `timed out waiting for ${String(pattern)}; the output so far:\n${text().slice(-2000)}`);
+  }
+
   return {
     pid: child.pid,
     output: () => output,
     text,
     type: (keys) => child.write(keys),
-    async waitFor(pattern, options = {}) {
-      const from = options.after ?? 0;
-      const matches = () => {
-        const seen = text().slice(from);
-        return typeof pattern === 'string' ? seen.includes(pattern) : pattern.test(seen);
-      };
-      await until(matches, () => `timed out waiting for ${String(pattern)}; the output so far:\n${text().slice(-2000)}`);
+    waitFor,
+    async say(line, expected) {
+      const from = text().length;
+      child.write(`${line}\r`);
+      await waitFor(expected, { after: from });
     },
     screen,
     async waitForScreen(check, what) {

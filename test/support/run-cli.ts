@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO_ROOT, 'dist', 'bin.js');
+/** The test BROWSER programs: one that only records the link, one that logs in as a person does, one for OAuth servers. */
+export const BROWSER_RECORD = join(REPO_ROOT, 'test', 'support', 'browser-record.mjs');
 export const BROWSER_FOLLOW = join(REPO_ROOT, 'test', 'support', 'browser-follow.mjs');
+export const BROWSER_OAUTH = join(REPO_ROOT, 'test', 'support', 'browser-oauth.mjs');
 
 export interface CliRun {
   code: number | null;

@@ -1,41 +1,13 @@
 /**
- * What the safety tests share: the environment a spawned kite-chat gets (a fresh KITE_CHAT_HOME, the scripted model,
- * a recording BROWSER whose log lives outside that home), the six Kite write tools, a look at the tools and tool
- * messages a model request carried, and reading KITE_CHAT_HOME/audit.log.
+ * What the safety tests share: the six Kite write tools, a look at the tools and tool messages a model request carried,
+ * and reading KITE_CHAT_HOME/audit.log. The environment a spawned kite-chat gets is test/support/fixtures.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { REPO_ROOT, temporaryFolder } from './run-cli.js';
 import type { RecordedRequest } from './scripted-openai.js';
 
-export const BROWSER_RECORD = join(REPO_ROOT, 'test', 'support', 'browser-record.mjs');
-export const OPENAI_KEY = 'sk-test-safety-0123456789abcdefghij';
 export const WRITE_TOOLS = ['place_order', 'modify_order', 'cancel_order', 'place_gtt_order', 'modify_gtt_order', 'delete_gtt_order'];
-
-export interface SafetyEnvironment {
-  home: string;
-  browserLog: string;
-  env: Record<string, string>;
-}
-
-export async function safetyEnvironment(options: { baseURL: string; browser?: string; extra?: Record<string, string> }): Promise<SafetyEnvironment> {
-  const home = await temporaryFolder('kite-chat-home-');
-  const browserLog = join(await temporaryFolder('kite-chat-browser-'), 'browser.log');
-  return {
-    home,
-    browserLog,
-    env: {
-      OPENAI_API_KEY: OPENAI_KEY,
-      OPENAI_BASE_URL: options.baseURL,
-      OPENAI_MODEL: 'scripted-model',
-      KITE_CHAT_HOME: home,
-      BROWSER: options.browser ?? BROWSER_RECORD,
-      FAKE_BROWSER_LOG: browserLog,
-      ...options.extra,
-    },
-  };
-}
 
 export function completions(requests: readonly RecordedRequest[]): RecordedRequest[] {
   return requests.filter((request) => request.path.endsWith('/chat/completions'));

@@ -82,11 +82,14 @@ export interface ScriptedOpenAI {
   baseURL: string;
   /** Every request in arrival order, completion or not. */
   requests: RecordedRequest[];
+  /** The options it was started with, read on every request: a test may change them while it runs. */
+  options: ScriptedOpenAIOptions;
   push(...steps: ScriptedStep[]): void;
   close(): Promise<void>;
 }
 
-export async function startScriptedOpenAI(script: ScriptedStep[], options: ScriptedOpenAIOptions = {}): Promise<ScriptedOpenAI> {
+export async function startScriptedOpenAI(script: ScriptedStep[], startOptions: ScriptedOpenAIOptions = {}): Promise<ScriptedOpenAI> {
+  const options = { ...startOptions };
   const steps = [...script];
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -163,6 +166,7 @@ export async function startScriptedOpenAI(script: ScriptedStep[], options: Scrip
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    options,
     push: (...more) => {
       steps.push(...more);
     },

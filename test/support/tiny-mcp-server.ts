@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { sdkReply } from './sdk-reply.js';
 
 export interface TinyTool {
   name: string;
@@ -72,15 +72,7 @@ export async function startTinyMcpServer(initial: { tools: TinyTool[]; answer?: 
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-    const mcp = sdkServer();
-    await mcp.connect(transport);
-    response.once('close', () => void mcp.close());
-    const sdkRequest = new Request('http://127.0.0.1/mcp', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
-    });
-    const sdkResponse = await transport.handleRequest(sdkRequest, { parsedBody: body });
+    const sdkResponse = await sdkReply(sdkServer(), body, response);
     const text = await sdkResponse.text();
     response.writeHead(sdkResponse.status, { 'Content-Type': 'application/json' });
     response.end(text);

@@ -1,41 +1,14 @@
 // kite-chat --ask, spawned as a user would run it, against the fake Kite MCP server and the scripted OpenAI server:
 // the login handled by the program (both forms of Kite's login link, both transports), stdout carrying the answer
 // alone, --json, and every exit code of CONTRACT.md.
-import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
 import { signedSessionIdIn } from '../../support/fake-kite/login-pages.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { BROWSER_FOLLOW, browserLaunches, runCli, temporaryFolder } from '../../support/run-cli.js';
+import { describe, expect, OPENAI_KEY, test } from '../../support/fixtures.js';
+import { BROWSER_FOLLOW, browserLaunches, runCli } from '../../support/run-cli.js';
 
 const QUESTION = 'What is my portfolio worth?';
 const ANSWER = 'Your holdings are worth ₹1,23,456.';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
-});
-
-async function environment(extra: Record<string, string> = {}) {
-  const home = await temporaryFolder();
-  const browserLog = join(home, 'browser.log');
-  return {
-    browserLog,
-    env: {
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: model?.baseURL ?? 'http://127.0.0.1:9/v1',
-      OPENAI_MODEL: 'scripted-model',
-      KITE_CHAT_HOME: home,
-      BROWSER: BROWSER_FOLLOW,
-      FAKE_BROWSER_LOG: browserLog,
-      ...extra,
-    },
-  };
-}
+test.override({ browser: BROWSER_FOLLOW });
 
 /** What a model does on a fresh session: asks for holdings, is told to log in, logs in, asks again, answers. */
 function portfolioScript() {
@@ -59,13 +32,12 @@ describe.each([
   ['mcp', 'hosted'],
   ['mcp', 'direct'],
 ] as const)('--ask over /%s with the %s login link', (transport, loginForm) => {
-  test('the program logs the user in through the browser and the answer alone reaches stdout', async () => {
-    kite = await startFakeKite({ loginForm });
-    model = await startScriptedOpenAI(portfolioScript());
-    const { env, browserLog } = await environment();
+  test('the program logs the user in through the browser and the answer alone reaches stdout', async ({ startKite, model, cli, browserLog }) => {
+    const kite = await startKite({ loginForm });
+    model.push(...portfolioScript());
     const url = transport === 'sse' ? kite.sseUrl : kite.mcpUrl;
 
-    const run = await runCli(['--ask', QUESTION, '--url', url], { env });
+    const run = await cli(['--ask', QUESTION, '--url', url]);
 
     expect(run.stderr).not.toMatch(/at .+\.js:\d+/); // no stack trace
     expect(run.code).toBe(0);
@@ -94,19 +66,17 @@ describe.each([
     const holdingsCalls = kite.requests.filter((request) => request.tool === 'get_holdings');
     expect(holdingsCalls.length).toBe(2);
     expect(JSON.stringify(completions[3]?.body?.messages)).toContain('AARON'); // the holdings reached the model
-    expect(run.stdout + run.stderr).not.toContain('sk-test-not-a-real-key');
+    expect(run.stdout + run.stderr).not.toContain(OPENAI_KEY);
   });
 });
 
-test('--json prints exactly one object of the contract shape on stdout', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([
+test('--json prints exactly one object of the contract shape on stdout', async ({ kite, model, cli }) => {
+  model.push(
     { toolCalls: [{ name: 'search_instruments', arguments: { query: 'INFY', filter_on: 'tradingsymbol', limit: 5 } }], usage: { promptTokens: 100, completionTokens: 10 } },
     { text: 'INFY is Infosys on NSE.', usage: { promptTokens: 200, completionTokens: 20 } },
-  ]);
-  const { env } = await environment();
+  );
 
-  const run = await runCli(['--ask', 'What is INFY?', '--json', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', 'What is INFY?', '--json', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   const lines = run.stdout.trim().split('\n');
@@ -120,12 +90,10 @@ test('--json prints exactly one object of the contract shape on stdout', async (
   });
 });
 
-test('--login-timeout 0 without a login exits 3 with the link on stderr', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] }]);
-  const { env, browserLog } = await environment({ FAKE_BROWSER_NO_FOLLOW: '1' });
+test('--login-timeout 0 without a login exits 3 with the link on stderr', async ({ kite, model, cli, browserLog }) => {
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] });
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, '--login-timeout', '0'], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl, '--login-timeout', '0'], { env: { FAKE_BROWSER_NO_FOLLOW: '1' } });
 
   expect(run.code).toBe(3);
   expect(run.stdout).toBe('');
@@ -134,23 +102,18 @@ test('--login-timeout 0 without a login exits 3 with the link on stderr', async 
   expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
 });
 
-test('--no-browser prints the link and opens nothing', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'login', arguments: {} }] }]);
-  const { env, browserLog } = await environment();
+test('--no-browser prints the link and opens nothing', async ({ kite, model, cli, browserLog }) => {
+  model.push({ toolCalls: [{ name: 'login', arguments: {} }] });
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser'], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser']);
 
   expect(run.code).toBe(3);
   expect(run.stderr).toContain(`${kite.origin}/authorize?session_id=`);
   expect(await browserLaunches(browserLog)).toEqual([]);
 });
 
-test('an unreachable MCP server exits 4 with one line naming it', async () => {
-  model = await startScriptedOpenAI([]);
-  const { env } = await environment();
-
-  const run = await runCli(['--ask', QUESTION, '--url', 'http://127.0.0.1:9/mcp'], { env });
+test('an unreachable MCP server exits 4 with one line naming it', async ({ cli }) => {
+  const run = await cli(['--ask', QUESTION, '--url', 'http://127.0.0.1:9/mcp']);
 
   expect(run.code).toBe(4);
   expect(run.stdout).toBe('');
@@ -158,18 +121,16 @@ test('an unreachable MCP server exits 4 with one line naming it', async () => {
   expect(run.stderr).toContain('http://127.0.0.1:9/mcp');
 });
 
-test('a rejected API key exits 5 with one line and without the key', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([], { apiKey: 'sk-the-right-key' });
-  const { env } = await environment();
+test('a rejected API key exits 5 with one line and without the key', async ({ kite, model, cli }) => {
+  model.options.apiKey = 'sk-the-right-key';
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(5);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(/OPENAI_API_KEY/);
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
-  expect(run.stderr).not.toContain('sk-test-not-a-real-key');
+  expect(run.stderr).not.toContain(OPENAI_KEY);
 });
 
 test('a bad flag exits 2 with one line and the usage', async () => {
@@ -188,17 +149,16 @@ test('a missing API key exits 2 and says what to do', async () => {
   expect(run.stderr.split('\n')[0]).toMatch(/OPENAI_API_KEY is not set/);
 });
 
-test('two tool calls of one model response run at the same time', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('two tool calls of one model response run at the same time', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.toolDelayMs['get_holdings'] = 1500;
   kite.faults.toolDelayMs['get_positions'] = 1500;
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }, { name: 'get_positions', arguments: { limit: 5 } }] },
     { text: 'Both fetched.' },
-  ]);
-  const { env } = await environment();
+  );
 
-  const run = await runCli(['--ask', 'Holdings and positions?', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', 'Holdings and positions?', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   const calls = kite.requests.filter((request) => request.tool === 'get_holdings' || request.tool === 'get_positions');

@@ -1,21 +1,9 @@
 // `kite-chat --ask --json` always prints one JSON object on stdout, on failure too (CONTRACT.md): {"error": {"exitCode",
 // "kind", "message"}} for exits 2, 3, 4, 5 and 130, so `| jq` never reads an empty stream. The message never carries
 // the signed login link, a session id or the key; the link stays on stderr.
-import { afterEach, expect, test } from 'vitest';
 import { closedOrigin } from '../../support/faults-harness.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import { expect, OPENAI_KEY, test } from '../../support/fixtures.js';
 import { runCli } from '../../support/run-cli.js';
-import { OPENAI_KEY, safetyEnvironment } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
-});
 
 const QUESTION = 'What is my portfolio worth?';
 
@@ -48,12 +36,10 @@ test('exit 2: a bad flag after --ask --json still gets its object', async () => 
   expect(errorObject(run.stdout)).toEqual({ exitCode: 2, kind: 'usage', message: "--max-rounds needs a whole number, got 'many'." });
 });
 
-test('exit 3: a login not completed is one object of kind login without the signed link, which stays on stderr', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] }]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+test('exit 3: a login not completed is one object of kind login without the signed link, which stays on stderr', async ({ kite, model, cli }) => {
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] });
 
-  const run = await runCli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser'], { env });
+  const run = await cli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser']);
 
   expect(run.code).toBe(3);
   const error = errorObject(run.stdout);
@@ -69,35 +55,31 @@ test('exit 3: a login not completed is one object of kind login without the sign
   expect(run.stdout).not.toMatch(/kitemcp-/);
 });
 
-test('exit 4: an MCP server that is down is one object of kind mcp naming it', async () => {
-  model = await startScriptedOpenAI([]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+test('exit 4: an MCP server that is down is one object of kind mcp naming it', async ({ cli }) => {
   const url = `${await closedOrigin()}/mcp`;
 
-  const run = await runCli(['--ask', QUESTION, '--json', '--url', url], { env });
+  const run = await cli(['--ask', QUESTION, '--json', '--url', url]);
 
   expect(run.code).toBe(4);
   expect(errorObject(run.stdout)).toEqual({ exitCode: 4, kind: 'mcp', message: expect.stringContaining(`Cannot reach the Kite MCP server at ${url}`) });
 });
 
-test('exit 5: a rejected key is one object of kind model, without the key', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([], { apiKey: 'sk-the-right-key-0123456789' });
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+test('exit 5: a rejected key is one object of kind model, without the key', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.options.apiKey = 'sk-the-right-key-0123456789';
 
-  const run = await runCli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(5);
   expect(errorObject(run.stdout)).toEqual({ exitCode: 5, kind: 'model', message: expect.stringMatching(/rejected the key \(401\).*check OPENAI_API_KEY/) });
 });
 
-test('exit 130: Ctrl-C during a tool call is one object of kind interrupted', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('exit 130: Ctrl-C during a tool call is one object of kind interrupted', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.hangTools.add('get_holdings');
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] }]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] });
 
-  const run = await runCli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl], { env, interruptWhen: /→ get_holdings/ });
+  const run = await cli(['--ask', QUESTION, '--json', '--url', kite.mcpUrl], { interruptWhen: /→ get_holdings/ });
 
   expect(run.code).toBe(130);
   expect(errorObject(run.stdout)).toEqual({ exitCode: 130, kind: 'interrupted', message: 'Interrupted.' });

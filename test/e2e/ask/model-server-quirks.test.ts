@@ -2,42 +2,38 @@
 // tool calls (llama.cpp with the Llama 3.2 template: HTTP 400 "This model only supports single tool-calls at once!")
 // is switched to one call at a time after exactly one refused request, said once; a reply cut off at the output
 // limit (finish_reason "length") is never passed off as complete.
-import { afterEach, expect, test } from 'vitest';
-import { cliEnvironment, completions } from '../../support/faults-harness.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { runCli } from '../../support/run-cli.js';
-import { SINGLE_TOOL_CALLS_MESSAGE, startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
+import { completions } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import type { CliRun } from '../../support/run-cli.js';
+import { SINGLE_TOOL_CALLS_MESSAGE, type ScriptedStep } from '../../support/scripted-openai.js';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
+/** `ask(steps, args)`: kite-chat --ask against a logged-in fake Kite, the model answering with `steps`. */
+const test = base.extend<{ ask: (steps: ScriptedStep[], args?: string[]) => Promise<CliRun> }>({
+  ask: async ({ startKite, model, cli }, use) => {
+    await use(async (steps, args = []) => {
+      const kite = await startKite({ autoLogin: true });
+      model.push(...steps);
+      return cli(['--ask', 'How is my account?', '--url', kite.mcpUrl, ...args]);
+    });
+  },
 });
-
-async function ask(steps: ScriptedStep[], args: string[] = [], options: Parameters<typeof startScriptedOpenAI>[1] = {}) {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps, options);
-  return runCli(['--ask', 'How is my account?', '--url', kite.mcpUrl, ...args], { env: await cliEnvironment(model) });
-}
 
 function toolCallsPerAssistantMessage(body: { messages?: { role: string; tool_calls?: unknown[] }[] } | undefined): number[] {
   return (body?.messages ?? []).filter((message) => message.role === 'assistant' && message.tool_calls !== undefined).map((message) => message.tool_calls?.length ?? 0);
 }
 
-test('a server that refuses parallel tool calls costs one refused request; the rest of the run sends one call per message', async () => {
+test('a server that refuses parallel tool calls costs one refused request; the rest of the run sends one call per message', async ({ ask, model }) => {
+  model.options.singleToolCalls = true;
   const run = await ask([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }, { name: 'get_positions', arguments: {} }] },
     // The model still asks for two at once; they run, and the history sent next has them one per message.
     { toolCalls: [{ name: 'get_margins', arguments: {} }, { name: 'get_profile', arguments: {} }] },
     { text: 'All is well.' },
-  ], [], { singleToolCalls: true });
+  ]);
 
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('All is well.\n');
-  const sent = completions(model as ScriptedOpenAI);
+  const sent = completions(model);
   expect(sent.map((request) => request.status)).toEqual([200, 400, 200, 200]);
   expect(sent.filter((request) => request.status === 400)).toHaveLength(1);
   expect(sent[1]?.rawBody).not.toContain('parallel_tool_calls');
@@ -53,16 +49,16 @@ test('a server that refuses parallel tool calls costs one refused request; the r
   expect(run.stderr).not.toContain(SINGLE_TOOL_CALLS_MESSAGE); // handled, so not reported as a failure
 });
 
-test('a second refusal after switching is reported, not retried again', async () => {
+test('a second refusal after switching is reported, not retried again', async ({ ask, model }) => {
   const refusal: ScriptedStep = { status: 400, message: SINGLE_TOOL_CALLS_MESSAGE };
   const run = await ask([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }, { name: 'get_positions', arguments: {} }] }, refusal, refusal]);
 
   expect(run.code).toBe(5);
-  expect(completions(model as ScriptedOpenAI).map((request) => request.status)).toEqual([200, 400, 400]);
+  expect(completions(model).map((request) => request.status)).toEqual([200, 400, 400]);
   expect(run.stderr).toMatch(/rejected the request \(400: "?This model only supports single tool-calls at once!/);
 });
 
-test('a reply cut off at the output limit is printed, said to be cut off with how to raise the limit, and exits 1', async () => {
+test('a reply cut off at the output limit is printed, said to be cut off with how to raise the limit, and exits 1', async ({ ask }) => {
   const run = await ask([{ text: 'Your holdings are AARON, ASHOKLEY and', finishReason: 'length' }]);
 
   expect(run.stdout).toBe('Your holdings are AARON, ASHOKLEY and\n');
@@ -70,7 +66,7 @@ test('a reply cut off at the output limit is printed, said to be cut off with ho
   expect(run.code).toBe(1);
 });
 
-test('with --json a cut-off answer is marked truncated', async () => {
+test('with --json a cut-off answer is marked truncated', async ({ ask }) => {
   const run = await ask([{ text: 'Your holdings are', finishReason: 'length' }], ['--json', '--max-output-tokens', '50']);
 
   expect(run.code).toBe(1);
@@ -79,7 +75,7 @@ test('with --json a cut-off answer is marked truncated', async () => {
   expect(run.stderr).toMatch(/kite-chat asks for at most 50 tokens/);
 });
 
-test('a complete answer has no truncated field', async () => {
+test('a complete answer has no truncated field', async ({ ask }) => {
   const run = await ask([{ text: 'All is well.' }], ['--json']);
 
   expect(run.code).toBe(0);

@@ -2,31 +2,35 @@
 // max_tokens to a server that is not OpenAI) and the timeouts (--model-timeout / KITE_CHAT_MODEL_TIMEOUT, which the
 // openai client announces as X-Stainless-Timeout; --model-idle-timeout / KITE_CHAT_MODEL_IDLE_TIMEOUT), read off the
 // scripted server's recorded request or seen in what the user is told.
-import { afterEach, expect, test } from 'vitest';
 import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../../../src/config/resolve.js';
-import { cliEnvironment, completions, nonEmptyLines } from '../../support/faults-harness.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
+import { completions, nonEmptyLines } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import type { CliRun } from '../../support/run-cli.js';
+import type { RecordedBody, RecordedRequest, ScriptedStep } from '../../support/scripted-openai.js';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
-});
-
-async function ask(steps: ScriptedStep[], args: string[] = [], env: Record<string, string> = {}) {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps);
-  const run = await runCli(['--ask', 'Hello?', '--url', kite.mcpUrl, ...args], { env: await cliEnvironment(model, env) });
-  const request = completions(model)[0];
-  return { run, request, body: request?.body ?? {}, timeoutHeader: request?.headers['x-stainless-timeout'] };
+interface Asked {
+  run: CliRun;
+  /** The first completion request of this run, its body and the timeout the openai client announced in it. */
+  request: RecordedRequest | undefined;
+  body: RecordedBody;
+  timeoutHeader: string | string[] | undefined;
 }
 
-test('by default every request carries the output limit and the 120 s timeout', async () => {
+/** `ask(steps, args, env)`: kite-chat --ask against a logged-in fake Kite, the model answering with `steps`. */
+const test = base.extend<{ ask: (steps: ScriptedStep[], args?: string[], env?: Record<string, string>) => Promise<Asked> }>({
+  ask: async ({ startKite, model, cli }, use) => {
+    await use(async (steps, args = [], env = {}) => {
+      const kite = await startKite({ autoLogin: true });
+      const earlier = completions(model).length;
+      model.push(...steps);
+      const run = await cli(['--ask', 'Hello?', '--url', kite.mcpUrl, ...args], { env });
+      const request = completions(model)[earlier];
+      return { run, request, body: request?.body ?? {}, timeoutHeader: request?.headers['x-stainless-timeout'] };
+    });
+  },
+});
+
+test('by default every request carries the output limit and the 120 s timeout', async ({ ask }) => {
   const { run, body, timeoutHeader } = await ask([{ text: 'Hi.' }]);
 
   expect(run.code).toBe(0);
@@ -35,7 +39,7 @@ test('by default every request carries the output limit and the 120 s timeout', 
   expect(timeoutHeader).toBe(String(DEFAULT_MODEL_TIMEOUT_SECONDS));
 });
 
-test('the flags set the output limit and the timeout of the request', async () => {
+test('the flags set the output limit and the timeout of the request', async ({ ask }) => {
   const { run, body, timeoutHeader } = await ask([{ text: 'Hi.' }], ['--max-output-tokens', '333', '--model-timeout', '7']);
 
   expect(run.code).toBe(0);
@@ -43,18 +47,17 @@ test('the flags set the output limit and the timeout of the request', async () =
   expect(timeoutHeader).toBe('7');
 });
 
-test('the environment sets them too, and a flag beats the environment', async () => {
+test('the environment sets them too, and a flag beats the environment', async ({ ask }) => {
   const env = { KITE_CHAT_MAX_OUTPUT_TOKENS: '444', KITE_CHAT_MODEL_TIMEOUT: '9' };
   const fromEnv = await ask([{ text: 'Hi.' }], [], env);
   expect(fromEnv.body['max_tokens']).toBe(444);
   expect(fromEnv.timeoutHeader).toBe('9');
-  await Promise.all([kite?.close(), model?.close()]);
 
   const flagWins = await ask([{ text: 'Hi.' }], ['--max-output-tokens', '555'], env);
   expect(flagWins.body['max_tokens']).toBe(555);
 });
 
-test('--max-output-tokens 0 sends no limit at all', async () => {
+test('--max-output-tokens 0 sends no limit at all', async ({ ask }) => {
   const { run, body } = await ask([{ text: 'Hi.' }], ['--max-output-tokens', '0']);
 
   expect(run.code).toBe(0);
@@ -62,24 +65,24 @@ test('--max-output-tokens 0 sends no limit at all', async () => {
   expect(body).not.toHaveProperty('max_completion_tokens');
 });
 
-test('a bad value in the environment exits 2 naming the variable', async () => {
+test('a bad value in the environment exits 2 naming the variable', async ({ ask }) => {
   const { run } = await ask([], [], { KITE_CHAT_MODEL_IDLE_TIMEOUT: 'soon' });
 
   expect(run.code).toBe(2);
   expect(run.stderr.split('\n')[0]).toBe("kite-chat: KITE_CHAT_MODEL_IDLE_TIMEOUT needs a whole number, got 'soon'.");
 });
 
-test('--model-idle-timeout ends a reply that stalls halfway after that many seconds, said in one line', async () => {
+test('--model-idle-timeout ends a reply that stalls halfway after that many seconds, said in one line', async ({ ask }) => {
   const { run } = await ask([{ streamThenStall: 'Your holdings are' }], ['--model-idle-timeout', '1']);
 
   expect(run.code).toBe(5);
   expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/sent nothing for 1 s in the middle of its answer/)]);
 });
 
-test('KITE_CHAT_MODEL_TIMEOUT ends a wait for a reply that never starts (the client tries three times)', async () => {
+test('KITE_CHAT_MODEL_TIMEOUT ends a wait for a reply that never starts (the client tries three times)', async ({ ask, model }) => {
   const { run } = await ask([{ stall: true }, { stall: true }, { stall: true }], [], { KITE_CHAT_MODEL_TIMEOUT: '1' });
 
   expect(run.code).toBe(5);
   expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/^kite-chat: Cannot reach the model API at .* \(timed out\)/)]);
-  expect(model?.requests.every((request) => request.headers['x-stainless-timeout'] === '1')).toBe(true);
+  expect(model.requests.every((request) => request.headers['x-stainless-timeout'] === '1')).toBe(true);
 });

@@ -1,16 +1,7 @@
 // A portfolio question answered with figures kite-chat computed: the scripted model calls the local
 // portfolio_summary tool, which reads the server on the live session, and quotes its total in the answer.
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { runCli, temporaryFolder } from '../../support/run-cli.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-});
+import { expect, test } from '../../support/fixtures.js';
+import type { RecordedRequest } from '../../support/scripted-openai.js';
 
 /** The model quotes the "total" row of the summary it was given, as the system prompt tells it to. */
 function quoteTheTotal(request: RecordedRequest) {
@@ -20,18 +11,11 @@ function quoteTheTotal(request: RecordedRequest) {
   return { text: total === null ? `no total in: ${text.slice(0, 200)}` : `Your portfolio is worth ${total[2]}; unrealised P&L ${total[3]} (${total[4]}).` };
 }
 
-test('portfolio_summary runs locally on the live session and the answer carries its figures', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'portfolio_summary', arguments: {} }] }, quoteTheTotal]);
+test('portfolio_summary runs locally on the live session and the answer carries its figures', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push({ toolCalls: [{ name: 'portfolio_summary', arguments: {} }] }, quoteTheTotal);
 
-  const run = await runCli(['--ask', 'What is my portfolio worth?', '--url', kite.mcpUrl], {
-    env: {
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: model.baseURL,
-      OPENAI_MODEL: 'scripted-model',
-      KITE_CHAT_HOME: await temporaryFolder(),
-    },
-  });
+  const run = await cli(['--ask', 'What is my portfolio worth?', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   // By hand from kite/mocks (see test/unit/portfolio/portfolio.test.ts): equity 352.95 + 12199.2 = 12552.15 now; funds

@@ -1,31 +1,14 @@
 // A model that misbehaves, met by a spawned kite-chat --ask against the scripted model and the fake Kite server:
 // malformed tool arguments, a tool that does not exist, the same call three rounds in a row, the round limit, and
 // an empty answer. Each is either told to the model (which can do better) or stops the turn with one line.
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-import { cliEnvironment, completions, lastToolMessages, nonEmptyLines, STACK_LINE, toolRequests } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { askFixture, completions, lastToolMessages, nonEmptyLines, toolRequests, type Ask } from '../../support/faults-harness.js';
 
 const QUESTION = 'What are my holdings?';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
+const test = base.extend<{ ask: Ask }>({ ask: askFixture(QUESTION) });
 
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = model = undefined;
-});
-
-async function ask(steps: ScriptedStep[], args: string[] = []) {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps);
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, ...args], { env: await cliEnvironment(model), killAfterMs: 20_000 });
-  expect(run.stderr).not.toMatch(STACK_LINE);
-  return { run, kite, model };
-}
-
-test('malformed tool arguments are refused with the reason, never sent as {}, and the model can fix them', async () => {
+test('malformed tool arguments are refused with the reason, never sent as {}, and the model can fix them', async ({ ask }) => {
   const { run, kite: fake, model: fakeModel } = await ask([
     { toolCalls: [{ name: 'get_holdings', arguments: '{"limit": 5' }] },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
@@ -39,7 +22,7 @@ test('malformed tool arguments are refused with the reason, never sent as {}, an
   expect(refusal).toMatchObject({ role: 'tool', content: expect.stringMatching(/^Arguments were not valid JSON: .+\. Call again with a JSON object\.$/) });
 });
 
-test('an unknown tool is refused with the list of tools the model may use', async () => {
+test('an unknown tool is refused with the list of tools the model may use', async ({ ask }) => {
   const { run, kite: fake, model: fakeModel } = await ask([
     { toolCalls: [{ name: 'get_portfolio_value', arguments: {} }] },
     { text: 'I used the wrong tool.' },
@@ -50,7 +33,7 @@ test('an unknown tool is refused with the list of tools the model may use', asyn
   expect(fake.requests.some((request) => request.tool === 'get_portfolio_value')).toBe(false);
 });
 
-test('the same call with the same arguments three rounds in a row stops the turn and says so', async () => {
+test('the same call with the same arguments three rounds in a row stops the turn and says so', async ({ ask }) => {
   const same = { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] };
   const { run, kite: fake, model: fakeModel } = await ask([same, same, same]);
 
@@ -61,7 +44,7 @@ test('the same call with the same arguments three rounds in a row stops the turn
   expect(completions(fakeModel)).toHaveLength(3); // and the model was not asked again
 });
 
-test('the round limit stops the turn with one line saying what to do', async () => {
+test('the round limit stops the turn with one line saying what to do', async ({ ask }) => {
   const { run, model: fakeModel } = await ask([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
     { toolCalls: [{ name: 'get_positions', arguments: { limit: 5 } }] },
@@ -72,7 +55,7 @@ test('the round limit stops the turn with one line saying what to do', async () 
   expect(completions(fakeModel)).toHaveLength(2);
 });
 
-test('an empty answer exits 1 with one line instead of printing nothing as if it were an answer', async () => {
+test('an empty answer exits 1 with one line instead of printing nothing as if it were an answer', async ({ ask }) => {
   const { run } = await ask([{ text: '' }]);
 
   expect(run.code).toBe(1);
@@ -80,7 +63,7 @@ test('an empty answer exits 1 with one line instead of printing nothing as if it
   expect(nonEmptyLines(run.stderr)).toEqual(['The model gave an empty answer.']);
 });
 
-test('an empty answer with --json is still one JSON object, with an empty answer field', async () => {
+test('an empty answer with --json is still one JSON object, with an empty answer field', async ({ ask }) => {
   const { run } = await ask([{ text: '' }], ['--json']);
 
   expect(run.code).toBe(1);

@@ -4,36 +4,29 @@
 // trace or a hang (every spawn has a kill timeout).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import type { PtySession } from '../../support/pty-session.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { describe, expect, test } from '../../support/fixtures.js';
+import { BROWSER_FOLLOW } from '../../support/run-cli.js';
+import type { ScriptedOpenAI } from '../../support/scripted-openai.js';
 import {
-  cliEnvironment, closedOrigin, exitWithin, lastToolMessages, nonEmptyLines, STACK_LINE, startRepl, toolRequests, until,
+  closedOrigin, exitWithin, lastToolMessages, nonEmptyLines, STACK_LINE, toolRequests, until,
 } from '../../support/faults-harness.js';
 
 const QUESTION = 'What are my holdings?';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-let impostor: Server | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  impostor?.closeAllConnections();
-  await Promise.all([kite?.close(), model?.close(), new Promise((resolve) => (impostor === undefined ? resolve(undefined) : impostor.close(resolve)))]);
-  repl = kite = model = impostor = undefined;
-});
-
 /** A server that answers every request with 200 and JSON that is not JSON-RPC. */
-async function startImpostor(): Promise<string> {
-  impostor = createServer((_request, response) => {
+async function startImpostor(): Promise<{ url: string; close(): Promise<void> }> {
+  const impostor: Server = createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"hello":"world"}\n');
   });
-  await new Promise<void>((resolve) => impostor?.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(impostor.address() as AddressInfo).port}/mcp`;
+  await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(impostor.address() as AddressInfo).port}/mcp`,
+    close: () => {
+      impostor.closeAllConnections();
+      return new Promise((resolve) => impostor.close(() => resolve()));
+    },
+  };
 }
 
 const transports = [
@@ -43,11 +36,10 @@ const transports = [
 ] as const;
 
 describe.each(transports)('MCP server faults over $name', ({ url, path, garbageReply }) => {
-  test('a server that is down at start exits 4 with one line naming it', async () => {
-    model = await startScriptedOpenAI([]);
+  test('a server that is down at start exits 4 with one line naming it', async ({ model, cli }) => {
     const down = `${await closedOrigin()}${path}`;
 
-    const run = await runCli(['--ask', QUESTION, '--url', down], { env: await cliEnvironment(model), killAfterMs: 10_000 });
+    const run = await cli(['--ask', QUESTION, '--url', down], { killAfterMs: 10_000 });
 
     expect(run.signal).toBeNull(); // not killed: it gave up by itself
     expect(run.code).toBe(4);
@@ -57,38 +49,36 @@ describe.each(transports)('MCP server faults over $name', ({ url, path, garbageR
     expect(completionCount(model)).toBe(0);
   });
 
-  test('a server that answers garbage at start exits 4 with one line', async () => {
-    kite = await startFakeKite({ autoLogin: true });
+  test('a server that answers garbage at start exits 4 with one line', async ({ startKite, cli }) => {
+    const kite = await startKite({ autoLogin: true });
     kite.faults.garbage = true;
-    model = await startScriptedOpenAI([]);
 
-    const run = await runCli(['--ask', QUESTION, '--url', url(kite)], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+    const run = await cli(['--ask', QUESTION, '--url', url(kite)], { killAfterMs: 15_000 });
 
     expect(run.code).toBe(4);
     expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/does not answer as an MCP server|not MCP/)]);
     expect(run.stderr).not.toMatch(STACK_LINE);
   });
 
-  test('a server that answers HTTP 503 at start exits 4 with one line giving the status', async () => {
-    kite = await startFakeKite({ autoLogin: true });
+  test('a server that answers HTTP 503 at start exits 4 with one line giving the status', async ({ startKite, cli }) => {
+    const kite = await startKite({ autoLogin: true });
     kite.faults.httpStatus = 503;
-    model = await startScriptedOpenAI([]);
 
-    const run = await runCli(['--ask', QUESTION, '--url', url(kite)], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+    const run = await cli(['--ask', QUESTION, '--url', url(kite)], { killAfterMs: 15_000 });
 
     expect(run.code).toBe(4);
     expect(nonEmptyLines(run.stderr)).toEqual([expect.stringContaining('HTTP 503')]);
   });
 
-  test('a tool that never answers is given up after --tool-timeout and the model is told', async () => {
-    kite = await startFakeKite({ autoLogin: true });
+  test('a tool that never answers is given up after --tool-timeout and the model is told', async ({ startKite, model, cli }) => {
+    const kite = await startKite({ autoLogin: true });
     kite.faults.hangTools.add('get_holdings');
-    model = await startScriptedOpenAI([
+    model.push(
       { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] },
       { text: 'Kite did not answer in time; try again shortly.' },
-    ]);
+    );
 
-    const run = await runCli(['--ask', QUESTION, '--url', url(kite), '--tool-timeout', '1'], { env: await cliEnvironment(model), killAfterMs: 20_000 });
+    const run = await cli(['--ask', QUESTION, '--url', url(kite), '--tool-timeout', '1'], { killAfterMs: 20_000 });
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Kite did not answer in time; try again shortly.\n');
@@ -96,10 +86,9 @@ describe.each(transports)('MCP server faults over $name', ({ url, path, garbageR
     expect(run.stderr).not.toMatch(STACK_LINE);
   });
 
-  test('garbage in reply to a tool call goes to the model as a failed call, and the run goes on', async () => {
-    kite = await startFakeKite({ autoLogin: true });
-    const fake = kite;
-    model = await startScriptedOpenAI([
+  test('garbage in reply to a tool call goes to the model as a failed call, and the run goes on', async ({ startKite, model, cli }) => {
+    const fake = await startKite({ autoLogin: true });
+    model.push(
       () => {
         fake.faults.garbage = true; // from now on, while the model's tool call runs
         return { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] };
@@ -108,9 +97,9 @@ describe.each(transports)('MCP server faults over $name', ({ url, path, garbageR
         fake.faults.garbage = false;
         return { text: 'The server sent something unreadable.' };
       },
-    ]);
+    );
 
-    const run = await runCli(['--ask', QUESTION, '--url', url(fake), '--tool-timeout', '2'], { env: await cliEnvironment(model), killAfterMs: 20_000 });
+    const run = await cli(['--ask', QUESTION, '--url', url(fake), '--tool-timeout', '2'], { killAfterMs: 20_000 });
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('The server sent something unreadable.\n');
@@ -118,10 +107,9 @@ describe.each(transports)('MCP server faults over $name', ({ url, path, garbageR
     expect(run.stderr).not.toMatch(STACK_LINE);
   });
 
-  test('HTTP 502 in reply to a tool call goes to the model as a failed call, and the run goes on', async () => {
-    kite = await startFakeKite({ autoLogin: true });
-    const fake = kite;
-    model = await startScriptedOpenAI([
+  test('HTTP 502 in reply to a tool call goes to the model as a failed call, and the run goes on', async ({ startKite, model, cli }) => {
+    const fake = await startKite({ autoLogin: true });
+    model.push(
       () => {
         fake.faults.httpStatus = 502;
         return { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] };
@@ -130,9 +118,9 @@ describe.each(transports)('MCP server faults over $name', ({ url, path, garbageR
         delete fake.faults.httpStatus;
         return { text: 'Kite is having trouble; try again in a minute.' };
       },
-    ]);
+    );
 
-    const run = await runCli(['--ask', QUESTION, '--url', url(fake), '--tool-timeout', '5'], { env: await cliEnvironment(model), killAfterMs: 20_000 });
+    const run = await cli(['--ask', QUESTION, '--url', url(fake), '--tool-timeout', '5'], { killAfterMs: 20_000 });
 
     expect(run.code).toBe(0);
     expect(lastToolMessages(model)).toEqual([expect.stringMatching(/^Tool call failed: .*HTTP 502/)]);
@@ -150,11 +138,9 @@ async function dropDuringHoldings(fake: FakeKite): Promise<void> {
   fake.dropConnections();
 }
 
-test('SSE dropped mid-turn: kite-chat reconnects, says the login must be redone, and logs in again', async () => {
-  kite = await startFakeKite();
-  const fake = kite;
+test('SSE dropped mid-turn: kite-chat reconnects, says the login must be redone, and logs in again', async ({ kite: fake, model, cli }) => {
   fake.faults.hangTools.add('get_holdings');
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'get_margins', arguments: {} }] }, // logs in (the browser follows the link)
     { toolCalls: [{ name: 'get_margins', arguments: {} }] },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] }, // in flight when the connection drops
@@ -164,10 +150,9 @@ test('SSE dropped mid-turn: kite-chat reconnects, says the login must be redone,
     },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 12 } }] },
     { text: 'Here are your holdings.' },
-  ]);
-  const env = await cliEnvironment(model);
+  );
 
-  const running = runCli(['--ask', QUESTION, '--url', fake.sseUrl], { env, killAfterMs: 25_000 });
+  const running = cli(['--ask', QUESTION, '--url', fake.sseUrl], { env: { BROWSER: BROWSER_FOLLOW }, killAfterMs: 25_000 });
   await dropDuringHoldings(fake);
   const run = await running;
 
@@ -180,21 +165,19 @@ test('SSE dropped mid-turn: kite-chat reconnects, says the login must be redone,
   expect(run.stderr).not.toMatch(STACK_LINE);
 });
 
-test('Streamable HTTP dropped mid-turn: the same session goes on, with no new login', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  const fake = kite;
+test('Streamable HTTP dropped mid-turn: the same session goes on, with no new login', async ({ startKite, model, cli }) => {
+  const fake = await startKite({ autoLogin: true });
   fake.faults.hangTools.add('get_holdings');
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] },
     () => {
       fake.faults.hangTools.delete('get_holdings');
       return { toolCalls: [{ name: 'get_holdings', arguments: { limit: 11 } }] };
     },
     { text: 'Here are your holdings.' },
-  ]);
-  const env = await cliEnvironment(model);
+  );
 
-  const running = runCli(['--ask', QUESTION, '--url', fake.mcpUrl], { env, killAfterMs: 25_000 });
+  const running = cli(['--ask', QUESTION, '--url', fake.mcpUrl], { killAfterMs: 25_000 });
   await dropDuringHoldings(fake);
   const run = await running;
 
@@ -207,50 +190,48 @@ test('Streamable HTTP dropped mid-turn: the same session goes on, with no new lo
   expect(run.stderr).not.toMatch(/log in again/);
 });
 
-test('the 12 h session ending mid-conversation: a new session, said once, and the conversation goes on', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([
+test('the 12 h session ending mid-conversation: a new session, said once, and the conversation goes on', async ({ startKite, model, repl }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push(
     { toolCalls: [{ name: 'get_margins', arguments: {} }] },
     { text: 'You have ₹99,725.05 available.' },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] },
     { text: 'Your holdings fetched on the new session.' },
-  ]);
-  repl = await startRepl(kite.mcpUrl, model);
+  );
+  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
-  await repl.waitFor('›');
-  repl.type('How much cash do I have?\r');
-  await repl.waitFor(/₹99,725\.05 available\.\n.*›/);
+  await session.waitFor('›');
+  session.type('How much cash do I have?\r');
+  await session.waitFor(/₹99,725\.05 available\.\n.*›/);
   const sessionId = kite.requests.find((request) => request.rpcMethod === 'initialize')?.sessionId ?? '';
   kite.expireSession(sessionId); // the server's 12 h are up: it now answers 404 Session terminated
-  repl.type('And my holdings?\r');
-  await repl.waitFor('Your holdings fetched on the new session.');
+  session.type('And my holdings?\r');
+  await session.waitFor('Your holdings fetched on the new session.');
 
-  const screen = repl.text();
+  const screen = session.text();
   expect(screen.match(/Starting a new Kite session; you will need to log in again/g)).toHaveLength(1);
   expect(kite.requests.filter((request) => request.rpcMethod === 'initialize')).toHaveLength(2);
   const last = JSON.stringify(model.requests.at(-1)?.body?.messages);
   expect(last).toContain('How much cash do I have?'); // the conversation before the expiry is kept
   expect(last).toContain('tradingsymbol|'); // and the holdings from the new session reached the model
   expect(screen).not.toMatch(STACK_LINE);
-  repl.type('/exit\r');
-  expect(await exitWithin(repl)).toBe(0);
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
 });
 
-test('a server that answers JSON that is not JSON-RPC exits 4 with one line', async () => {
-  model = await startScriptedOpenAI([]);
-  const url = await startImpostor();
+test('a server that answers JSON that is not JSON-RPC exits 4 with one line', async ({ closeAfter, cli }) => {
+  const { url } = closeAfter(await startImpostor());
 
-  const run = await runCli(['--ask', QUESTION, '--url', url], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+  const run = await cli(['--ask', QUESTION, '--url', url], { killAfterMs: 15_000 });
 
   expect(run.code).toBe(4);
   expect(nonEmptyLines(run.stderr)).toEqual([`kite-chat: The server at ${url} does not answer as an MCP server (the reply was not JSON-RPC): check --url / KITE_MCP_URL (Kite's is https://mcp.kite.trade/sse or /mcp).`]);
 });
 
-test('the REPL with its server down at start exits 4 with one line', async () => {
-  model = await startScriptedOpenAI([]);
+test('the REPL with its server down at start exits 4 with one line', async ({ repl }) => {
   const down = `${await closedOrigin()}/mcp`;
-  repl = await startRepl(down, model);
+  const session = repl(['--url', down, '--no-browser']);
 
-  expect(await exitWithin(repl)).toBe(4);
-  expect(nonEmptyLines(repl.text())).toEqual([`kite-chat: Cannot reach the Kite MCP server at ${down} (connection refused): check --url / KITE_MCP_URL and your network.`]);
+  expect(await exitWithin(session)).toBe(4);
+  expect(nonEmptyLines(session.text())).toEqual([`kite-chat: Cannot reach the Kite MCP server at ${down} (connection refused): check --url / KITE_MCP_URL and your network.`]);
 });

@@ -2,15 +2,13 @@
 // OpenAI-compatible server: a rejected key, 429 and 5xx (retried by the openai client, then one line), a stream that
 // breaks off halfway, a request larger than the context window (older tool results trimmed, retried once), and a
 // slow first token (the status line says it is waiting).
-import { afterEach, expect, test } from 'vitest';
 import { ModelApiError } from '../../../src/errors.js';
 import { TRIMMED_TOOL_RESULT } from '../../../src/agent/history-budget.js';
 import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import type { PtySession } from '../../support/pty-session.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE, startRepl } from '../../support/faults-harness.js';
+import { test as base, expect, OPENAI_KEY } from '../../support/fixtures.js';
+import {
+  askFixture, completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type Ask, type ReplWith,
+} from '../../support/faults-harness.js';
 
 const QUESTION = 'How much cash do I have?';
 /** Retry-After in milliseconds, so the client's backoff costs the test almost nothing. */
@@ -22,48 +20,21 @@ const CONTEXT_OVERFLOW = {
   message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens.",
 };
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
+const test = base.extend<{ ask: Ask; replSession: ReplWith }>({ ask: askFixture(QUESTION), replSession: replWith });
 
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = kite = model = undefined;
+test('a rejected key in the REPL costs one line, and the session goes on', async ({ model, replSession }) => {
+  model.options.apiKey = 'sk-the-right-key';
+  const { session } = await replSession([]);
+
+  session.type(`${QUESTION}\r`);
+  await session.waitFor(/rejected the key \(401\).*check OPENAI_API_KEY\.\n.*›/);
+  expect(session.text()).not.toMatch(STACK_LINE);
+  expect(session.text()).not.toContain(OPENAI_KEY);
+  session.type('/exit\r');
+  expect(await exitWithin(session)).toBe(0);
 });
 
-async function ask(steps: ScriptedStep[], args: string[] = []) {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps);
-  const env = await cliEnvironment(model);
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, ...args], { env, killAfterMs: 20_000 });
-  expect(run.stderr).not.toMatch(STACK_LINE);
-  return { run, model };
-}
-
-async function replSession(steps: ScriptedStep[]): Promise<{ session: PtySession; fakeModel: ScriptedOpenAI }> {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps);
-  repl = await startRepl(kite.mcpUrl, model);
-  await repl.waitFor('›');
-  return { session: repl, fakeModel: model };
-}
-
-test('a rejected key in the REPL costs one line, and the session goes on', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([], { apiKey: 'sk-the-right-key' });
-  repl = await startRepl(kite.mcpUrl, model);
-  await repl.waitFor('›');
-
-  repl.type(`${QUESTION}\r`);
-  await repl.waitFor(/rejected the key \(401\).*check OPENAI_API_KEY\.\n.*›/);
-  expect(repl.text()).not.toMatch(STACK_LINE);
-  expect(repl.text()).not.toContain('sk-test-not-a-real-key');
-  repl.type('/exit\r');
-  expect(await exitWithin(repl)).toBe(0);
-});
-
-test('429 twice is retried with backoff and the third try answers', async () => {
+test('429 twice is retried with backoff and the third try answers', async ({ ask }) => {
   const { run, model: fake } = await ask([
     { status: 429, ...QUICK_RETRY },
     { status: 429, ...QUICK_RETRY },
@@ -75,7 +46,7 @@ test('429 twice is retried with backoff and the third try answers', async () => 
   expect(completions(fake)).toHaveLength(3);
 });
 
-test('429 that outlasts the retries exits 5 with one line', async () => {
+test('429 that outlasts the retries exits 5 with one line', async ({ ask }) => {
   const { run, model: fake } = await ask([
     { status: 429, ...QUICK_RETRY },
     { status: 429, ...QUICK_RETRY },
@@ -88,7 +59,7 @@ test('429 that outlasts the retries exits 5 with one line', async () => {
   expect(completions(fake)).toHaveLength(3); // the first try and the client's two retries
 });
 
-test('a 500 is retried and the next try answers', async () => {
+test('a 500 is retried and the next try answers', async ({ ask }) => {
   const { run, model: fake } = await ask([{ status: 500, ...QUICK_RETRY }, { text: 'Recovered.' }]);
 
   expect(run.code).toBe(0);
@@ -96,7 +67,7 @@ test('a 500 is retried and the next try answers', async () => {
   expect(completions(fake)).toHaveLength(2);
 });
 
-test('a 503 that outlasts the retries exits 5 with one line', async () => {
+test('a 503 that outlasts the retries exits 5 with one line', async ({ ask }) => {
   const { run, model: fake } = await ask([
     { status: 503, ...QUICK_RETRY },
     { status: 503, ...QUICK_RETRY },
@@ -108,7 +79,7 @@ test('a 503 that outlasts the retries exits 5 with one line', async () => {
   expect(completions(fake)).toHaveLength(3);
 });
 
-test('a stream that breaks off halfway exits 5 with one line, and no half answer on stdout', async () => {
+test('a stream that breaks off halfway exits 5 with one line, and no half answer on stdout', async ({ ask }) => {
   const { run } = await ask([{ streamThenDrop: 'Your holdings are worth ₹1,2' }]);
 
   expect(run.code).toBe(5);
@@ -116,8 +87,8 @@ test('a stream that breaks off halfway exits 5 with one line, and no half answer
   expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/stopped in the middle of its answer/)]);
 });
 
-test('a stream that stalls halfway is given up after the idle timeout with one line (in process: the CLI waits 120 s)', async () => {
-  model = await startScriptedOpenAI([{ streamThenStall: 'Your holdings are worth PARTIAL' }]);
+test('a stream that stalls halfway is given up after the idle timeout with one line (in process: the CLI waits 120 s)', async ({ model }) => {
+  model.push({ streamThenStall: 'Your holdings are worth PARTIAL' });
   const complete = createComplete(createOpenAIClient({ apiKey: 'sk-test', baseURL: model.baseURL }), { model: 'scripted-model', idleTimeoutMs: 300 });
   const shown: string[] = [];
 
@@ -131,7 +102,7 @@ test('a stream that stalls halfway is given up after the idle timeout with one l
   expect(shown.join('')).toBe('Your holdings are worth PARTIAL'); // what came before the stall was passed on
 });
 
-test('in the REPL a broken stream costs one line; the half answer is not kept in the conversation', async () => {
+test('in the REPL a broken stream costs one line; the half answer is not kept in the conversation', async ({ replSession }) => {
   const { session, fakeModel } = await replSession([
     { streamThenDrop: 'Your holdings are worth PARTIAL' },
     { text: 'Second answer.' },
@@ -147,7 +118,7 @@ test('in the REPL a broken stream costs one line; the half answer is not kept in
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('a context window overflow trims older tool results and is retried once', async () => {
+test('a context window overflow trims older tool results and is retried once', async ({ replSession }) => {
   const { session, fakeModel } = await replSession([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
     { text: 'You hold 20 stocks.' },
@@ -170,7 +141,7 @@ test('a context window overflow trims older tool results and is retried once', a
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('a context window overflow that trimming cannot cure is one line, and the session goes on', async () => {
+test('a context window overflow that trimming cannot cure is one line, and the session goes on', async ({ replSession }) => {
   const { session, fakeModel } = await replSession([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
     { text: 'You hold 20 stocks.' },
@@ -190,7 +161,7 @@ test('a context window overflow that trimming cannot cure is one line, and the s
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('--ask with nothing older to trim does not retry a context window overflow: exit 5, one line', async () => {
+test('--ask with nothing older to trim does not retry a context window overflow: exit 5, one line', async ({ ask }) => {
   const { run, model: fake } = await ask([CONTEXT_OVERFLOW]);
 
   expect(run.code).toBe(5);
@@ -198,7 +169,7 @@ test('--ask with nothing older to trim does not retry a context window overflow:
   expect(completions(fake)).toHaveLength(1);
 });
 
-test('a slow first token shows that kite-chat is waiting for the model', async () => {
+test('a slow first token shows that kite-chat is waiting for the model', async ({ replSession }) => {
   const { session } = await replSession([{ text: 'Finally, an answer.', delayMs: 2500 }]);
 
   session.type(`${QUESTION}\r`);

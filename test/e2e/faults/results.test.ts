@@ -2,35 +2,30 @@
 // search are paged (kite-chat adds `limit` when the model leaves it out) and capped to the result budget, with a
 // notice that tells the model how to ask for less or for the next page; images, audio and binary resources reach the
 // model as a short placeholder, never as base64.
-import { afterEach, expect, test } from 'vitest';
 import { DEFAULT_RESULT_BUDGET_CHARS } from '../../../src/tools/compact-result.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-import { startTinyMcpServer, type TinyMcpServer } from '../../support/tiny-mcp-server.js';
-import { cliEnvironment, lastToolMessages, STACK_LINE, toolRequests } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import type { CliRun } from '../../support/run-cli.js';
+import type { ScriptedOpenAI, ScriptedStep } from '../../support/scripted-openai.js';
+import { startTinyMcpServer } from '../../support/tiny-mcp-server.js';
+import { lastToolMessages, STACK_LINE, toolRequests } from '../../support/faults-harness.js';
 
 /** A 1×1 transparent PNG, the smallest real image a server could send. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let tiny: TinyMcpServer | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close(), tiny?.close()]);
-  kite = model = tiny = undefined;
+/** `ask(url, steps)`: kite-chat --ask against the server at `url`, the model answering with `steps`; no stack trace. */
+const test = base.extend<{ ask: (url: string, steps: ScriptedStep[]) => Promise<{ run: CliRun; model: ScriptedOpenAI }> }>({
+  ask: async ({ model, cli }, use) => {
+    await use(async (url, steps) => {
+      model.push(...steps);
+      const run = await cli(['--ask', 'Tell me about my account', '--url', url], { killAfterMs: 20_000 });
+      expect(run.stderr).not.toMatch(STACK_LINE);
+      return { run, model };
+    });
+  },
 });
 
-async function ask(url: string, steps: ScriptedStep[]) {
-  model = await startScriptedOpenAI(steps);
-  const run = await runCli(['--ask', 'Tell me about my account', '--url', url], { env: await cliEnvironment(model), killAfterMs: 20_000 });
-  expect(run.stderr).not.toMatch(STACK_LINE);
-  return { run, model };
-}
-
-test('a 10,000-holding portfolio without a limit is asked for one page, and the model is told how to get the next', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a 10,000-holding portfolio without a limit is asked for one page, and the model is told how to get the next', async ({ startKite, ask }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.largePortfolio = 10_000;
   const { run, model: fake } = await ask(kite.mcpUrl, [
     { toolCalls: [{ name: 'get_holdings', arguments: {} }] },
@@ -48,8 +43,8 @@ test('a 10,000-holding portfolio without a limit is asked for one page, and the 
   );
 });
 
-test('a 10,000-holding portfolio asked for whole is capped to the result budget with a notice to ask for less', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a 10,000-holding portfolio asked for whole is capped to the result budget with a notice to ask for less', async ({ startKite, ask }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.largePortfolio = 10_000;
   const { run, model: fake } = await ask(kite.mcpUrl, [
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10_000 } }] },
@@ -64,8 +59,8 @@ test('a 10,000-holding portfolio asked for whole is capped to the result budget 
   );
 });
 
-test('a broad instrument search without a limit gets the first 50 matches and a notice', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a broad instrument search without a limit gets the first 50 matches and a notice', async ({ startKite, ask }) => {
+  const kite = await startKite({ autoLogin: true });
   const { run, model: fake } = await ask(kite.mcpUrl, [
     { toolCalls: [{ name: 'search_instruments', arguments: { query: 'NSE' } }] },
     { text: 'Many NSE instruments match.' },
@@ -78,8 +73,8 @@ test('a broad instrument search without a limit gets the first 50 matches and a 
   expect(result).toMatch(/\[kite-chat asked search_instruments for 50 items of \d+ because the call gave no limit\. Call it again with from=50/);
 });
 
-test('a limit the model gave is sent as it is, and a page that holds everything gets no notice', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a limit the model gave is sent as it is, and a page that holds everything gets no notice', async ({ startKite, ask }) => {
+  const kite = await startKite({ autoLogin: true });
   const { run, model: fake } = await ask(kite.mcpUrl, [
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5, from: 0 } }, { name: 'get_positions', arguments: {} }] },
     { text: 'Done.' },
@@ -91,8 +86,8 @@ test('a limit the model gave is sent as it is, and a page that holds everything 
   for (const result of lastToolMessages(fake)) expect(result).not.toContain('[kite-chat asked');
 });
 
-test('images, audio and binary resources reach the model as placeholders, never as base64', async () => {
-  tiny = await startTinyMcpServer({
+test('images, audio and binary resources reach the model as placeholders, never as base64', async ({ closeAfter, ask }) => {
+  const tiny = closeAfter(await startTinyMcpServer({
     tools: [{ name: 'chart', description: 'A price chart.', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } }],
     answer: () => ({
       content: [
@@ -102,7 +97,7 @@ test('images, audio and binary resources reach the model as placeholders, never 
         { type: 'resource', resource: { uri: 'file:///chart.bin', mimeType: 'application/octet-stream', blob: PNG_BASE64 } },
       ],
     }),
-  });
+  }));
   const { run, model: fake } = await ask(tiny.mcpUrl, [{ toolCalls: [{ name: 'chart', arguments: {} }] }, { text: 'I got a chart.' }]);
 
   expect(run.code).toBe(0);

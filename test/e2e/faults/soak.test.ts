@@ -6,13 +6,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { afterEach, expect, test } from 'vitest';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, estimateTokens } from '../../../src/agent/history-budget.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import type { PtySession } from '../../support/pty-session.js';
+import { expect, test } from '../../support/fixtures.js';
 import { REPO_ROOT } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { exitWithin, startRepl } from '../../support/faults-harness.js';
+import type { RecordedRequest } from '../../support/scripted-openai.js';
+import { exitWithin } from '../../support/faults-harness.js';
 
 const TURNS = 300;
 /** Each get_holdings result is ~150 rows (~18,000 characters): the budget is crossed every few turns. */
@@ -27,16 +25,6 @@ const HEAP_CAP = '--max-old-space-size=64';
 /** Where the measured memory is kept for TESTING.md. */
 const RSS_REPORT = join(REPO_ROOT, 'test-artifacts', 'soak-rss.json');
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = kite = model = undefined;
-});
-
 async function residentKilobytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
@@ -44,8 +32,8 @@ async function residentKilobytes(pid: number): Promise<number> {
   return Number(match[1]);
 }
 
-test(`${TURNS} turns stay within the history budget, with level memory and a prompt exit`, { timeout: 240_000 }, async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test(`${TURNS} turns stay within the history budget, with level memory and a prompt exit`, { timeout: 240_000 }, async ({ startKite, model: fake, repl }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.largePortfolio = HOLDINGS;
   const requestTokens: number[] = [];
   let questionsSeen = 0;
@@ -54,8 +42,6 @@ test(`${TURNS} turns stay within the history budget, with level memory and a pro
     requestTokens.push(estimateTokens(messages));
     return messages;
   };
-  model = await startScriptedOpenAI([]);
-  const fake = model;
   for (let turn = 1; turn <= TURNS; turn += 1) {
     fake.push(
       (request) => {
@@ -70,8 +56,7 @@ test(`${TURNS} turns stay within the history budget, with level memory and a pro
       },
     );
   }
-  repl = await startRepl(kite.mcpUrl, model, [], { NODE_OPTIONS: HEAP_CAP });
-  const session = repl;
+  const session = repl(['--url', kite.mcpUrl, '--no-browser'], { env: { NODE_OPTIONS: HEAP_CAP } });
   await session.waitFor('›');
 
   const rss: Record<string, number> = {};

@@ -1,40 +1,21 @@
 // What a person at the keyboard does to a running kite-chat, in a real pseudo-terminal (and --ask as a script
 // would be interrupted): Ctrl-C while the answer streams, during a tool call, during the login wait, and twice in a
 // row; Ctrl-D; a pasted multi-line question; a 100 KB question. None of it may end in a stack trace or a hang.
-import { afterEach, expect, test } from 'vitest';
 import { MAX_QUESTION_CHARS } from '../../../src/agent/history-budget.js';
 import { ENABLE_BRACKETED_PASTE } from '../../../src/terminal/paste-input.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
 import { LOGIN_WAIT_QUESTION } from '../../../src/login/kite-login.js';
-import { cancelledAtPrompt, endsWithPrompt, type PtySession } from '../../support/pty-session.js';
-import { runCli } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { cliEnvironment, completions, exitWithin, nonEmptyLines, sentToModel, STACK_LINE, startRepl } from '../../support/faults-harness.js';
+import { cancelledAtPrompt, endsWithPrompt } from '../../support/pty-session.js';
+import { completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type ReplWith } from '../../support/faults-harness.js';
 
 /** What the screen shows when a turn is cancelled: "(cancelled)", then the next prompt as the last line. */
 const CANCELLED = '(cancelled) and the prompt under it';
 /** The size the brief names: over four times the question limit, yet under Linux's 128 KB limit on one argument. */
 const HUNDRED_KB = 100 * 1024;
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
+const test = base.extend<{ replWith: ReplWith }>({ replWith });
 
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = kite = model = undefined;
-});
-
-async function replWith(steps: Parameters<typeof startScriptedOpenAI>[0], options: { autoLogin?: boolean } = {}) {
-  kite = await startFakeKite({ autoLogin: options.autoLogin ?? true });
-  model = await startScriptedOpenAI(steps);
-  repl = await startRepl(kite.mcpUrl, model);
-  await repl.waitFor('›');
-  return { session: repl, fake: kite, fakeModel: model };
-}
-
-test('Ctrl-C while the answer streams stops it; the half answer is not kept and the next question works', async () => {
+test('Ctrl-C while the answer streams stops it; the half answer is not kept and the next question works', async ({ replWith }) => {
   // On a terminal the answer is rendered a line at a time, so the first line is what shows while the rest streams.
   const { session, fakeModel } = await replWith([{ streamThenStall: 'The first half of an answer.\nAnd the sec' }, { text: 'A fresh answer.' }]);
 
@@ -49,21 +30,19 @@ test('Ctrl-C while the answer streams stops it; the half answer is not kept and 
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('Ctrl-C during a tool call in --ask exits 130 with one line', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('Ctrl-C during a tool call in --ask exits 130 with one line', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.hangTools.add('get_holdings');
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] });
 
-  const run = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl], {
-    env: await cliEnvironment(model), interruptWhen: /get_holdings/, killAfterMs: 15_000,
-  });
+  const run = await cli(['--ask', 'Holdings?', '--url', kite.mcpUrl], { interruptWhen: /get_holdings/, killAfterMs: 15_000 });
 
   expect(run.code).toBe(130);
   expect(nonEmptyLines(run.stderr).at(-1)).toBe('Interrupted.');
   expect(run.stderr).not.toMatch(STACK_LINE);
 });
 
-test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async () => {
+test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async ({ replWith }) => {
   const { session } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, { text: 'Still here.' }], { autoLogin: false });
 
   session.type('Holdings?\r');
@@ -78,24 +57,20 @@ test('Ctrl-C during the login wait cancels the turn and the REPL goes on', async
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('Ctrl-C during the login wait in --ask exits 130 with one line', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
+test('Ctrl-C during the login wait in --ask exits 130 with one line', async ({ kite, model, cli }) => {
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] });
 
-  const run = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl, '--no-browser'], {
-    env: await cliEnvironment(model), interruptWhen: /\/authorize\?session_id=/, killAfterMs: 15_000,
-  });
+  const run = await cli(['--ask', 'Holdings?', '--url', kite.mcpUrl, '--no-browser'], { interruptWhen: /\/authorize\?session_id=/, killAfterMs: 15_000 });
 
   expect(run.code).toBe(130);
   expect(nonEmptyLines(run.stderr).at(-1)).toBe('Interrupted.');
 });
 
-test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves', async () => {
+test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves', async ({ replWith }) => {
   const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
   fake.faults.hangTools.add('get_holdings');
 
-  session.type('Holdings?\r');
-  await session.waitFor(/get_holdings · \d+\.\d s/);
+  await session.say('Holdings?', /get_holdings · \d+\.\d s/);
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, CANCELLED);
   session.type('\u0003');
@@ -103,25 +78,24 @@ test('Ctrl-C twice in a row: the first cancels the tool call, the second leaves'
   expect(session.text()).not.toMatch(STACK_LINE);
 });
 
-test('Ctrl-D at the prompt leaves with code 0', async () => {
+test('Ctrl-D at the prompt leaves with code 0', async ({ replWith }) => {
   const { session } = await replWith([]);
 
   session.type('\u0004');
   expect(await exitWithin(session)).toBe(0);
 });
 
-test('Ctrl-D while a tool call hangs leaves at once with code 0', async () => {
+test('Ctrl-D while a tool call hangs leaves at once with code 0', async ({ replWith }) => {
   const { session, fake } = await replWith([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }]);
   fake.faults.hangTools.add('get_holdings');
 
-  session.type('Holdings?\r');
-  await session.waitFor(/get_holdings · \d+\.\d s/);
+  await session.say('Holdings?', /get_holdings · \d+\.\d s/);
   session.type('\u0004');
   expect(await exitWithin(session)).toBe(0);
   expect(session.text()).not.toMatch(STACK_LINE);
 });
 
-test('a pasted multi-line question is sent as one question, not one turn per line', async () => {
+test('a pasted multi-line question is sent as one question, not one turn per line', async ({ replWith }) => {
   const { session, fakeModel } = await replWith([{ text: 'One answer for the whole paste.' }, { text: 'Unexpected second turn.' }]);
 
   // The REPL asks the terminal to wrap pastes in ESC[200~ … ESC[201~, and the terminal does so from then on.
@@ -138,11 +112,10 @@ test('a pasted multi-line question is sent as one question, not one turn per lin
   expect(await exitWithin(session)).toBe(0);
 });
 
-test(`a 100 KB question in --ask is refused with one line naming the limit (${MAX_QUESTION_CHARS} characters), exit 2`, async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([]);
+test(`a 100 KB question in --ask is refused with one line naming the limit (${MAX_QUESTION_CHARS} characters), exit 2`, async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
 
-  const run = await runCli(['--ask', 'x'.repeat(HUNDRED_KB), '--url', kite.mcpUrl], { env: await cliEnvironment(model), killAfterMs: 15_000 });
+  const run = await cli(['--ask', 'x'.repeat(HUNDRED_KB), '--url', kite.mcpUrl], { killAfterMs: 15_000 });
 
   expect(run.code).toBe(2);
   expect(nonEmptyLines(run.stderr)).toEqual([
@@ -151,7 +124,7 @@ test(`a 100 KB question in --ask is refused with one line naming the limit (${MA
   expect(completions(model)).toHaveLength(0);
 });
 
-test('a 100 KB question pasted into the REPL is refused with one line, and the session goes on', async () => {
+test('a 100 KB question pasted into the REPL is refused with one line, and the session goes on', async ({ replWith }) => {
   const { session, fakeModel } = await replWith([{ text: 'Short questions work.' }]);
 
   session.type(`\u001b[200~${'y'.repeat(HUNDRED_KB)}\u001b[201~\r`);

@@ -4,49 +4,35 @@
 // and answers. Screenshots of the three pages are saved under test-artifacts/.
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, test } from 'vitest';
+import { beforeAll } from 'vitest';
 import { chromiumExecutable } from '../../support/chromium.mjs';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { REPO_ROOT, runCli, temporaryFolder } from '../../support/run-cli.js';
+import { expect, test } from '../../support/fixtures.js';
+import { REPO_ROOT, temporaryFolder } from '../../support/run-cli.js';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const SCREENSHOTS = ['kite-interstitial.png', 'kite-login-page.png', 'kite-login-done.png'];
 
 let chromium = '';
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
 
 beforeAll(async () => {
   // No system browser is needed: the first run unpacks the Chromium inside @sparticuz/chromium. None at all fails here.
   chromium = await chromiumExecutable();
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-});
+test.override({ browser: join(REPO_ROOT, 'test', 'support', 'browser-chromium.mjs') });
 
-test('headless Chromium continues past the interstitial, clicks Log in, and kite-chat carries on with the answer', async () => {
-  kite = await startFakeKite(); // the hosted form: /authorize?session_id=… on the server's own origin
-  model = await startScriptedOpenAI([
+test('headless Chromium continues past the interstitial, clicks Log in, and kite-chat carries on with the answer', async ({ kite, model, cli }) => {
+  // kite: the hosted form, /authorize?session_id=… on the server's own origin
+  model.push(
     { toolCalls: [{ name: 'get_profile', arguments: {} }] },
     { toolCalls: [{ name: 'get_profile', arguments: {} }] },
     { text: 'You are logged in.' },
-  ]);
+  );
   // Screenshots of an earlier run must not count as this run's.
   await Promise.all(SCREENSHOTS.map((name) => rm(join(ARTIFACTS, name), { force: true })));
 
-  const run = await runCli(['--ask', 'Who am I?', '--url', kite.sseUrl], {
-    env: {
-      OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: model.baseURL,
-      OPENAI_MODEL: 'scripted-model',
-      KITE_CHAT_HOME: await temporaryFolder(),
-      BROWSER: join(REPO_ROOT, 'test', 'support', 'browser-chromium.mjs'),
-      BROWSER_ARTIFACTS: ARTIFACTS,
-      CHROMIUM_PATH: chromium,
-      HOME: await temporaryFolder(),
-    },
+  const run = await cli(['--ask', 'Who am I?', '--url', kite.sseUrl], {
+    env: { BROWSER_ARTIFACTS: ARTIFACTS, CHROMIUM_PATH: chromium, HOME: await temporaryFolder() },
     killAfterMs: 60_000,
   });
 

@@ -3,56 +3,26 @@
 // token, read-only --ask with mode tools, and the one-line failures of a forged redirect and of --no-browser.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
 import { MOCKS } from '../../support/fake-kite/mock-data.js';
-import { startFakeKiteNext, type FakeKiteNext } from '../../support/fake-kite-next/index.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-import { browserLaunches, REPO_ROOT, runCli, temporaryFolder } from '../../support/run-cli.js';
+import { startFakeKiteNext } from '../../support/fake-kite-next/index.js';
+import { expect, OPENAI_KEY, test } from '../../support/fixtures.js';
+import type { ScriptedStep } from '../../support/scripted-openai.js';
+import { BROWSER_OAUTH, browserLaunches } from '../../support/run-cli.js';
 
-const BROWSER_OAUTH = join(REPO_ROOT, 'test', 'support', 'browser-oauth.mjs');
 const QUESTION = 'What is my portfolio worth?';
 const ANSWER = 'Your holdings are worth ₹1,23,456.';
-const API_KEY = 'sk-test-not-a-real-key';
 
-let kite: FakeKiteNext | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
-});
-
-async function start(script: ScriptedStep[]): Promise<{ kite: FakeKiteNext; model: ScriptedOpenAI }> {
-  kite = await startFakeKiteNext();
-  model = await startScriptedOpenAI(script);
-  return { kite, model };
-}
-
-async function environment(extra: Record<string, string> = {}) {
-  const home = await temporaryFolder();
-  const browserLog = join(home, 'browser.log');
-  const env = {
-    OPENAI_API_KEY: API_KEY,
-    OPENAI_BASE_URL: model?.baseURL ?? 'http://127.0.0.1:9/v1',
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: home,
-    BROWSER: BROWSER_OAUTH,
-    FAKE_BROWSER_LOG: browserLog,
-    ...extra,
-  };
-  return { home, browserLog, env };
-}
+test.override({ browser: BROWSER_OAUTH });
 
 function holdingsScript(): ScriptedStep[] {
   return [{ toolCalls: [{ name: 'portfolio', arguments: { mode: 'holdings' } }] }, { text: ANSWER }];
 }
 
-test('--ask completes the OAuth login in the browser, saves the token 0600, and only the answer reaches stdout', async () => {
-  const { kite, model } = await start(holdingsScript());
-  const { home, browserLog, env } = await environment();
+test('--ask completes the OAuth login in the browser, saves the token 0600, and only the answer reaches stdout', async ({ closeAfter, model, cli, home, browserLog }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  model.push(...holdingsScript());
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl]);
 
   expect(run.stderr).not.toMatch(/at .+\.js:\d+/);
   expect(run.code).toBe(0);
@@ -71,19 +41,19 @@ test('--ask completes the OAuth login in the browser, saves the token 0600, and 
   expect(token).toMatch(/^[0-9a-f]{64}$/);
   expect((await stat(join(home, 'oauth.json'))).mode & 0o777).toBe(0o600);
   expect(run.stdout + run.stderr).not.toContain(token);
-  expect(run.stdout + run.stderr).not.toContain(API_KEY);
+  expect(run.stdout + run.stderr).not.toContain(OPENAI_KEY);
   const completions = model.requests.filter((request) => request.path.endsWith('/chat/completions'));
   expect(completions).toHaveLength(2);
   for (const request of completions) expect(request.rawBody).not.toContain(token);
   expect(JSON.stringify(completions[1]?.body?.messages)).toContain('AARON'); // the holdings reached the model
 });
 
-test('a second --ask run uses the saved token: no browser, no registration, no new authorization', async () => {
-  const { kite } = await start([...holdingsScript(), ...holdingsScript()]);
-  const { browserLog, env } = await environment();
-  const first = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl], { env });
+test('a second --ask run uses the saved token: no browser, no registration, no new authorization', async ({ closeAfter, model, cli, browserLog }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  model.push(...holdingsScript(), ...holdingsScript());
+  const first = await cli(['--ask', QUESTION, '--url', kite.mcpUrl]);
 
-  const second = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl], { env });
+  const second = await cli(['--ask', QUESTION, '--url', kite.mcpUrl]);
 
   expect([first.code, second.code]).toEqual([0, 0]);
   expect(second.stdout).toBe(`${ANSWER}\n`);
@@ -93,16 +63,16 @@ test('a second --ask run uses the saved token: no browser, no registration, no n
   expect(kite.requests.filter((request) => request.tool === 'portfolio').map((request) => request.bearer)).toEqual(['valid', 'valid']);
 });
 
-test('--ask refuses orders in place mode without sending it, while orders in list mode runs', async () => {
+test('--ask refuses orders in place mode without sending it, while orders in list mode runs', async ({ closeAfter, model, cli }) => {
   const place = { mode: 'place', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, product: 'CNC', order_type: 'MARKET' };
-  const { kite, model } = await start([
+  const kite = closeAfter(await startFakeKiteNext());
+  model.push(
     { toolCalls: [{ name: 'orders', arguments: place }] },
     { toolCalls: [{ name: 'orders', arguments: { mode: 'list' } }] },
     { text: 'I placed nothing; here are today’s orders.' },
-  ]);
-  const { env } = await environment();
+  );
 
-  const run = await runCli(['--ask', 'Buy one INFY, then show my orders', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', 'Buy one INFY, then show my orders', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   expect(kite.requests.filter((request) => request.tool === 'orders').map((request) => request.arguments?.['mode'])).toEqual(['list']);
@@ -114,11 +84,10 @@ test('--ask refuses orders in place mode without sending it, while orders in lis
   expect(String(completions[2]?.body?.messages?.at(-1)?.content)).toContain(String(MOCKS.orders[0]?.['order_id'])); // the list reached the model
 });
 
-test('a redirect back with a forged state ends --ask with exit 3 and one line, and no token is asked for', async () => {
-  const { kite } = await start([]);
-  const { env } = await environment({ FAKE_BROWSER_TAMPER_STATE: '1' });
+test('a redirect back with a forged state ends --ask with exit 3 and one line, and no token is asked for', async ({ closeAfter, cli }) => {
+  const kite = closeAfter(await startFakeKiteNext());
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl], { env: { FAKE_BROWSER_TAMPER_STATE: '1' } });
 
   expect(run.code).toBe(3);
   expect(run.stdout).toBe('');
@@ -128,11 +97,10 @@ test('a redirect back with a forged state ends --ask with exit 3 and one line, a
   expect(kite.counters.tokenRequests).toBe(0);
 });
 
-test('--no-browser shows the authorization link, opens nothing, and exits 3 when the wait ends', async () => {
-  const { kite } = await start([]);
-  const { browserLog, env } = await environment();
+test('--no-browser shows the authorization link, opens nothing, and exits 3 when the wait ends', async ({ closeAfter, cli, browserLog }) => {
+  const kite = closeAfter(await startFakeKiteNext());
 
-  const run = await runCli(['--ask', QUESTION, '--url', kite.mcpUrl, '--no-browser', '--login-timeout', '1'], { env });
+  const run = await cli(['--ask', QUESTION, '--url', kite.mcpUrl, '--no-browser', '--login-timeout', '1']);
 
   expect(run.code).toBe(3);
   expect(run.stderr).toContain(`${kite.origin}/authorize?response_type=code&`);
@@ -140,16 +108,15 @@ test('--no-browser shows the authorization link, opens nothing, and exits 3 when
   expect(await browserLaunches(browserLog)).toEqual([]);
 });
 
-test('kite-chat login on the OAuth server authorizes once and names the account; a second login needs no browser', async () => {
-  const { kite } = await start([]);
-  const { browserLog, env } = await environment();
+test('kite-chat login on the OAuth server authorizes once and names the account; a second login needs no browser', async ({ closeAfter, cli, browserLog }) => {
+  const kite = closeAfter(await startFakeKiteNext());
 
-  const first = await runCli(['login', '--url', kite.mcpUrl], { env });
+  const first = await cli(['login', '--url', kite.mcpUrl]);
 
   expect(first.stderr).not.toMatch(/at .+\.js:\d+/);
   expect(first.code).toBe(0);
   expect(first.stdout).toMatch(/^Logged in to Kite as .+\.\n$/);
-  const second = await runCli(['login', '--url', kite.mcpUrl], { env });
+  const second = await cli(['login', '--url', kite.mcpUrl]);
   expect(second.code).toBe(0);
   expect(second.stdout).toBe(first.stdout);
   expect(await browserLaunches(browserLog, 1)).toHaveLength(1);

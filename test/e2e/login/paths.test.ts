@@ -3,38 +3,17 @@
 // v0.3.1's direct link), with a BROWSER that continues and logs in as a person does. Also what each of them says when
 // the server's answer is "already logged in" (both wordings), a link that is refused, or no link at all.
 // The automatic login a read needs is covered in e2e/ask/cli-ask.test.ts (both forms, both transports) and e2e/repl/repl.test.ts.
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
 import { TOOL_CATALOG } from '../../support/fake-kite/mock-data.js';
 import { loginText, PLEASE_LOG_IN } from '../../support/fake-kite/tools.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { BROWSER_FOLLOW, browserLaunches, runCli } from '../../support/run-cli.js';
-import { safetyEnvironment } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
+import { describe, expect, test } from '../../support/fixtures.js';
+import { BROWSER_FOLLOW, browserLaunches } from '../../support/run-cli.js';
 import { startTinyMcpServer, textResult, type TinyMcpServer } from '../../support/tiny-mcp-server.js';
 
 const WARNING = 'WARNING: AI systems are unpredictable and non-deterministic';
 const SELF_HELP = "open the MCP server's page in your browser yourself and log in there, or run `kite-chat doctor` to see what is wrong";
 
-let kite: FakeKite | undefined;
-let tiny: TinyMcpServer | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), tiny?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  tiny = undefined;
-  model = undefined;
-});
-
-/** A spawned kite-chat's environment: a fresh home, the scripted model (unused by `login`), a following BROWSER. */
-async function environment(browser = BROWSER_FOLLOW) {
-  model = await startScriptedOpenAI([]);
-  return safetyEnvironment({ baseURL: model.baseURL, browser });
-}
+/** The BROWSER continues and logs in as a person does. */
+test.override({ browser: BROWSER_FOLLOW });
 
 /** A server with Kite's catalog whose `login` answers `text` (with `{origin}` replaced by its own origin). */
 async function serverAnswering(text: string, isError = false): Promise<TinyMcpServer> {
@@ -50,11 +29,10 @@ describe.each([
   ['mcp', 'hosted'],
   ['mcp', 'direct'],
 ] as const)('over /%s with the %s login link', (transport, loginForm) => {
-  test('kite-chat login shows the link with Kite\'s warning, opens it once, and names the user', async () => {
-    kite = await startFakeKite({ loginForm });
-    const { env, browserLog } = await environment();
+  test('kite-chat login shows the link with Kite\'s warning, opens it once, and names the user', async ({ startKite, cli, browserLog }) => {
+    const kite = await startKite({ loginForm });
 
-    const run = await runCli(['login', '--url', transport === 'sse' ? kite.sseUrl : kite.mcpUrl], { env });
+    const run = await cli(['login', '--url', transport === 'sse' ? kite.sseUrl : kite.mcpUrl]);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Logged in to Kite as AxAx Bxx.\n');
@@ -66,43 +44,40 @@ describe.each([
     expect(kite.requests.filter((request) => request.path === '/callback').map((request) => request.status)).toEqual([200]);
   });
 
-  test('/login in the REPL shows the link, opens it once, and says who is logged in', async () => {
-    kite = await startFakeKite({ loginForm });
-    const { env, browserLog } = await environment();
-    repl = startReplInPty(['--url', transport === 'sse' ? kite.sseUrl : kite.mcpUrl, '--no-qr'], env);
+  test('/login in the REPL shows the link, opens it once, and says who is logged in', async ({ startKite, repl, browserLog }) => {
+    const kite = await startKite({ loginForm });
+    const session = repl(['--url', transport === 'sse' ? kite.sseUrl : kite.mcpUrl, '--no-qr']);
 
-    await repl.waitFor('›');
-    repl.type('/login\r');
-    await repl.waitFor('Logged in as AxAx Bxx.');
-    expect(repl.text()).toContain(WARNING);
+    await session.waitFor('›');
+    session.type('/login\r');
+    await session.waitFor('Logged in as AxAx Bxx.');
+    expect(session.text()).toContain(WARNING);
     const launches = await browserLaunches(browserLog, 1);
     expect(launches).toHaveLength(1);
-    expect(repl.text()).toContain(launches[0]?.[0]);
-    repl.type('/exit\r');
-    expect(await repl.exit).toBe(0);
+    expect(session.text()).toContain(launches[0]?.[0]);
+    session.type('/exit\r');
+    expect(await session.exit).toBe(0);
   });
 });
 
-test.each([
+test.for([
   ['v0.3.1', 'You are already logged in as AxAx Bxx'],
   ['later', 'You are already logged in as AxAx Bxx. There is no need to log in again.'],
-])('kite-chat login when the server says the user is already logged in (%s wording) prints the name alone', async (_wording, text) => {
-  tiny = await serverAnswering(text);
-  const { env, browserLog } = await environment();
+])('kite-chat login when the server says the user is already logged in (%s wording) prints the name alone', async ([, text = ''], { closeAfter, cli, browserLog }) => {
+  const tiny = closeAfter(await serverAnswering(text));
 
-  const run = await runCli(['login', '--url', tiny.mcpUrl], { env });
+  const run = await cli(['login', '--url', tiny.mcpUrl]);
 
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('Logged in to Kite as AxAx Bxx.\n');
   expect(await browserLaunches(browserLog)).toEqual([]);
 });
 
-test('kite-chat login with a refused link exits 3, names the real host and why, says what to do, and shows no link', async () => {
+test('kite-chat login with a refused link exits 3, names the real host and why, says what to do, and shows no link', async ({ closeAfter, cli, browserLog }) => {
   const link = 'https://mcp.kite.trade@evil.example/authorize?session_id=kitemcp-a%7C1.s%3D';
-  tiny = await serverAnswering(loginText(link));
-  const { env, browserLog } = await environment();
+  const tiny = closeAfter(await serverAnswering(loginText(link)));
 
-  const run = await runCli(['login', '--url', tiny.mcpUrl], { env });
+  const run = await cli(['login', '--url', tiny.mcpUrl]);
 
   expect(run.code).toBe(3);
   expect(run.stdout).toBe('');
@@ -115,11 +90,10 @@ test('kite-chat login with a refused link exits 3, names the real host and why, 
   expect(await browserLaunches(browserLog)).toEqual([]);
 });
 
-test('kite-chat login with an answer that holds no link exits 3 with the answer and what to do', async () => {
-  tiny = await serverAnswering('Logins are paused for maintenance until 10:00.');
-  const { env } = await environment();
+test('kite-chat login with an answer that holds no link exits 3 with the answer and what to do', async ({ closeAfter, cli }) => {
+  const tiny = closeAfter(await serverAnswering('Logins are paused for maintenance until 10:00.'));
 
-  const run = await runCli(['login', '--url', tiny.mcpUrl], { env });
+  const run = await cli(['login', '--url', tiny.mcpUrl]);
 
   expect(run.code).toBe(3);
   expect(run.stderr.trim().split('\n').slice(-3)).toEqual([
@@ -129,20 +103,19 @@ test('kite-chat login with an answer that holds no link exits 3 with the answer 
   ]);
 });
 
-test('/login in the REPL with a refused link says why and what to do in the user\'s words, and the session goes on', async () => {
-  tiny = await serverAnswering(loginText('https://evil.example/authorize?session_id=x'));
-  const { env, browserLog } = await environment();
-  repl = startReplInPty(['--url', tiny.mcpUrl, '--no-qr'], env);
+test('/login in the REPL with a refused link says why and what to do in the user\'s words, and the session goes on', async ({ closeAfter, repl, browserLog }) => {
+  const tiny = closeAfter(await serverAnswering(loginText('https://evil.example/authorize?session_id=x')));
+  const session = repl(['--url', tiny.mcpUrl, '--no-qr']);
 
-  await repl.waitFor('›');
-  const before = repl.text().length;
-  repl.type('/login\r');
-  await repl.waitFor(/Not logged in to .+: open the MCP server's page in your browser yourself and log in there, or run `kite-chat doctor` to see what is wrong\.\n.*›/, { after: before });
-  const shown = repl.text().slice(before);
+  await session.waitFor('›');
+  const before = session.text().length;
+  session.type('/login\r');
+  await session.waitFor(/Not logged in to .+: open the MCP server's page in your browser yourself and log in there, or run `kite-chat doctor` to see what is wrong\.\n.*›/, { after: before });
+  const shown = session.text().slice(before);
   expect(shown).toContain(`Refused to open the login link to evil.example: it is neither kite.zerodha.com nor the MCP server (${new URL(tiny.origin).host}).`);
   expect(shown).not.toContain('evil.example/authorize');
   expect(shown).not.toMatch(/Tell the user|kite-chat refused to open because/); // the model's wording is not the user's
   expect(await browserLaunches(browserLog)).toEqual([]);
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 });

@@ -2,34 +2,14 @@
 // Kite ("answered without looking anything up"), an answer cut off at the output limit, and the tokens a failed
 // turn still cost in /usage (counted with the tokenizer when the server sent none, and said to be an estimate).
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { afterEach, expect, test } from 'vitest';
 import { countPromptTokens } from '../../../bench/token-count.js';
-import { completions, exitWithin, startRepl } from '../../support/faults-harness.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import { completions, exitWithin, replWith, type ReplWith } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
 import type { PtySession } from '../../support/pty-session.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
 
 const NO_TOOL_LINE = '(answered without looking anything up)';
 
-async function session(steps: ScriptedStep[]): Promise<PtySession> {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI(steps);
-  repl = await startRepl(kite.mcpUrl, model);
-  await repl.waitFor('›');
-  return repl;
-}
+const test = base.extend<{ replWith: ReplWith }>({ replWith });
 
 /** Types a line and waits for the next prompt; returns what the screen showed in between. */
 async function turn(screen: PtySession, line: string): Promise<string> {
@@ -39,8 +19,8 @@ async function turn(screen: PtySession, line: string): Promise<string> {
   return screen.text().slice(before);
 }
 
-test('an answer that used no tool gets one line saying so; an answer from Kite data does not', async () => {
-  const screen = await session([
+test('an answer that used no tool gets one line saying so; an answer from Kite data does not', async ({ replWith }) => {
+  const { session: screen } = await replWith([
     { text: 'Hello! Ask me about your account.' },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
     { text: 'You hold AARON.' },
@@ -57,8 +37,8 @@ test('an answer that used no tool gets one line saying so; an answer from Kite d
   expect(await exitWithin(screen)).toBe(0);
 });
 
-test('an answer cut off at the output limit is shown with a line saying so and how to raise the limit', async () => {
-  const screen = await session([{ text: 'Your holdings are AARON and', finishReason: 'length' }]);
+test('an answer cut off at the output limit is shown with a line saying so and how to raise the limit', async ({ replWith }) => {
+  const { session: screen } = await replWith([{ text: 'Your holdings are AARON and', finishReason: 'length' }]);
 
   const shown = await turn(screen, 'What do I hold?');
 
@@ -67,8 +47,8 @@ test('an answer cut off at the output limit is shown with a line saying so and h
   expect(shown).not.toContain(NO_TOOL_LINE);
 });
 
-test('a turn that fails after the server read the prompt still counts its tokens in /usage, said to be estimated', async () => {
-  const screen = await session([
+test('a turn that fails after the server read the prompt still counts its tokens in /usage, said to be estimated', async ({ replWith, model }) => {
+  const { session: screen } = await replWith([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }], usage: { promptTokens: 500, completionTokens: 20 } },
     { streamThenDrop: 'Your holdings are worth PARTIAL' },
     { text: 'Second answer.', usage: { promptTokens: 100, completionTokens: 10 } },
@@ -77,7 +57,7 @@ test('a turn that fails after the server read the prompt still counts its tokens
   const failed = await turn(screen, 'What are my holdings worth?');
   expect(failed).toMatch(/stopped in the middle of its answer/);
   // What the failed request cost, counted the way kite-chat counts it: its prompt, and the text that had arrived.
-  const estimatedIn = countPromptTokens(completions(model as ScriptedOpenAI)[1]?.body ?? {}).rendered;
+  const estimatedIn = countPromptTokens(completions(model)[1]?.body ?? {}).rendered;
   const estimatedOut = countTokens('Your holdings are worth PARTIAL');
   expect(estimatedIn).toBeGreaterThan(1000); // the system prompt and Kite's tools: a real prompt, not a token or two
 

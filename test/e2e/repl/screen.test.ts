@@ -1,22 +1,6 @@
 // What a person sees: the REPL in a real pseudo-terminal renders a holdings table with aligned columns, shows a
 // spinner while a tool runs and clears it, draws the login link as a QR code; piped output has none of that.
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { runCli, temporaryFolder } from '../../support/run-cli.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
+import { expect, test } from '../../support/fixtures.js';
 
 const HOLDINGS_ANSWER = [
   'Here are your holdings:',
@@ -30,25 +14,16 @@ const HOLDINGS_ANSWER = [
   'Total P&L is **₹12,34,456.40**.',
 ].join('\n');
 
-async function environment(): Promise<Record<string, string>> {
-  return {
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: model?.baseURL ?? '',
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: await temporaryFolder(),
-  };
-}
+test('a holdings table is drawn with aligned columns, right-aligned numbers and Indian digit grouping', async ({ startKite, model, repl }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push({ text: HOLDINGS_ANSWER });
+  const session = repl(['--url', kite.mcpUrl, '--no-color']);
 
-test('a holdings table is drawn with aligned columns, right-aligned numbers and Indian digit grouping', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([{ text: HOLDINGS_ANSWER }]);
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-color'], await environment());
+  await session.waitFor('›');
+  session.type('Show my holdings\r');
+  await session.waitFor(/Total P&L is ₹12,34,456\.40\./);
 
-  await repl.waitFor('›');
-  repl.type('Show my holdings\r');
-  await repl.waitFor(/Total P&L is ₹12,34,456\.40\./);
-
-  const lines = repl.text().split('\n');
+  const lines = session.text().split('\n');
   const rows = ['AARON', 'ASHOKLEY', 'BHARTIARTL'].map((symbol) => lines.find((line) => line.includes(symbol)) ?? '');
   const header = lines.find((line) => /Symbol/.test(line) && /P&L/.test(line)) ?? '';
   expect(rows.every((row) => row !== '')).toBe(true);
@@ -57,72 +32,69 @@ test('a holdings table is drawn with aligned columns, right-aligned numbers and 
   const ends = (row: string, value: string) => row.indexOf(value) + value.length;
   expect(ends(rows[0] ?? '', '₹432.80')).toBe(ends(rows[2] ?? '', '₹12,34,567.50'));
   expect(ends(rows[1] ?? '', '₹49.60')).toBe(ends(rows[2] ?? '', '₹12,34,135.00'));
-  expect(repl.output()).not.toContain('**');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  expect(session.output()).not.toContain('**');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 });
 
-test('a spinner names the running tool while it works and is erased when it ends', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a spinner names the running tool while it works and is erased when it ends', async ({ startKite, model, repl }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.toolDelayMs['get_holdings'] = 1200;
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, { text: 'Done.' }]);
-  repl = startReplInPty(['--url', kite.mcpUrl], await environment());
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, { text: 'Done.' });
+  const session = repl(['--url', kite.mcpUrl]);
 
-  await repl.waitFor('›');
-  repl.type('Holdings?\r');
-  await repl.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] .*get_holdings · \d+\.\d s/);
-  await repl.waitFor(/✓ get_holdings limit=5 · \d+ rows · [\d.]+ m?s/);
-  await repl.waitFor('Done.');
+  await session.waitFor('›');
+  session.type('Holdings?\r');
+  await session.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] .*get_holdings · \d+\.\d s/);
+  await session.waitFor(/✓ get_holdings limit=5 · \d+ rows · [\d.]+ m?s/);
+  await session.waitFor('Done.');
 
-  const raw = repl.output();
+  const raw = session.output();
   const lastSpinner = Math.max(...[...'⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'].map((frame) => raw.lastIndexOf(frame)));
   const summary = raw.indexOf('✓');
   // The spinner's line was erased (CR + erase line) before the summary line was written.
   expect(raw.slice(lastSpinner, summary)).toContain('\r\u001b[2K');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 });
 
-test('on a terminal the login link comes with a QR code; --no-qr leaves it out', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'Logged in, thanks.' }]);
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser'], await environment());
+test('on a terminal the login link comes with a QR code; --no-qr leaves it out', async ({ kite, model, repl }) => {
+  model.push({ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'Logged in, thanks.' });
+  let session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
-  await repl.waitFor('›');
-  repl.type('Log me in\r');
-  await repl.waitFor('Or scan it with your phone:');
-  await repl.waitFor(/[▀▄█]{5,}/);
+  await session.waitFor('›');
+  session.type('Log me in\r');
+  await session.waitFor('Or scan it with your phone:');
+  await session.waitFor(/[▀▄█]{5,}/);
   const sessionId = kite.requests.find((request) => request.tool === 'login')?.sessionId ?? '';
   kite.completeLogin(sessionId);
-  await repl.waitFor('Logged in, thanks.');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.waitFor('Logged in, thanks.');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 
   model.push({ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'Second.' });
   kite.expireLogin();
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--no-qr'], await environment());
-  await repl.waitFor('›');
-  repl.type('Log me in\r');
-  await repl.waitFor('/authorize?session_id=');
+  session = repl(['--url', kite.mcpUrl, '--no-browser', '--no-qr']);
+  await session.waitFor('›');
+  session.type('Log me in\r');
+  await session.waitFor('/authorize?session_id=');
   kite.completeLogin(kite.requests.filter((request) => request.tool === 'login').at(-1)?.sessionId ?? '');
-  await repl.waitFor('Second.');
-  expect(repl.text()).not.toContain('scan it with your phone');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.waitFor('Second.');
+  expect(session.text()).not.toContain('scan it with your phone');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 });
 
-test('piped --ask output has no colour, spinner or QR code, and keeps the Markdown as written', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'login', arguments: {} }] }, { text: HOLDINGS_ANSWER }]);
-  const env = await environment();
+test('piped --ask output has no colour, spinner or QR code, and keeps the Markdown as written', async ({ kite, model, cli }) => {
+  model.push({ toolCalls: [{ name: 'login', arguments: {} }] }, { text: HOLDINGS_ANSWER });
 
-  const login = await runCli(['--ask', 'Log me in', '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser'], { env });
+  const login = await cli(['--ask', 'Log me in', '--url', kite.mcpUrl, '--login-timeout', '0', '--no-browser']);
   expect(login.code).toBe(3);
   expect(login.stderr).toContain('/authorize?session_id=');
   expect(login.stderr).not.toMatch(/[▀▄█]/);
   expect(login.stderr).not.toContain('\u001b');
 
-  const answered = await runCli(['--ask', 'Holdings?', '--url', kite.mcpUrl], { env });
+  const answered = await cli(['--ask', 'Holdings?', '--url', kite.mcpUrl]);
   expect(answered.code).toBe(0);
   expect(answered.stdout).toBe(`${HOLDINGS_ANSWER}\n`);
   expect(answered.stderr).not.toContain('\u001b');

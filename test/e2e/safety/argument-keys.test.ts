@@ -2,41 +2,21 @@
 // while a Go server that matches keys without regard to case may act on `Mode`. Such a call, and any key a tool does
 // not declare, is refused with a message the model can act on before anything reaches the server; at the write gate
 // every undeclared key is refused, even where a tool's schema would let extra keys in.
-import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKiteNext, type FakeKiteNext } from '../../support/fake-kite-next/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { REPO_ROOT, runCli } from '../../support/run-cli.js';
-import { completions, safetyEnvironment, toolMessages } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { startTinyMcpServer, textResult, type TinyMcpServer, type TinyTool } from '../../support/tiny-mcp-server.js';
+import { startFakeKiteNext } from '../../support/fake-kite-next/index.js';
+import { expect, test } from '../../support/fixtures.js';
+import { BROWSER_OAUTH } from '../../support/run-cli.js';
+import { completions, toolMessages } from '../../support/safety-env.js';
+import { startTinyMcpServer, textResult, type TinyTool } from '../../support/tiny-mcp-server.js';
 
-const BROWSER_OAUTH = join(REPO_ROOT, 'test', 'support', 'browser-oauth.mjs');
-
-let next: FakeKiteNext | undefined;
-let tiny: TinyMcpServer | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([next?.close(), tiny?.close(), model?.close()]);
-  repl = undefined;
-  next = undefined;
-  tiny = undefined;
-  model = undefined;
-});
-
-test('--ask against Kite\'s next server refuses orders {"mode":"list","Mode":"place"} before it reaches the server', async () => {
-  next = await startFakeKiteNext();
+test('--ask against Kite\'s next server refuses orders {"mode":"list","Mode":"place"} before it reaches the server', async ({ closeAfter, model, cli }) => {
+  const next = closeAfter(await startFakeKiteNext());
   const smuggled = { mode: 'list', Mode: 'place', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'SELL', quantity: 300, product: 'CNC', order_type: 'MARKET' };
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'orders', arguments: smuggled }] },
     { text: 'I could not list your orders.' },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL, browser: BROWSER_OAUTH });
+  );
 
-  const run = await runCli(['--ask', 'What are my orders?', '--url', next.mcpUrl], { env });
+  const run = await cli(['--ask', 'What are my orders?', '--url', next.mcpUrl], { env: { BROWSER: BROWSER_OAUTH } });
 
   expect(run.code).toBe(0);
   expect(next.requests.filter((request) => request.tool === 'orders')).toEqual([]);
@@ -48,28 +28,26 @@ test('--ask against Kite\'s next server refuses orders {"mode":"list","Mode":"pl
   expect(run.stderr).toMatch(/✗ orders\b/);
 });
 
-test('with --trading, a key the tool does not declare is refused at the write gate even where its schema allows extras', async () => {
+test('with --trading, a key the tool does not declare is refused at the write gate even where its schema allows extras', async ({ closeAfter, model, repl }) => {
   const sendMoney = {
     name: 'send_money',
     description: 'Sends money.',
     inputSchema: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'], additionalProperties: true },
   } as TinyTool;
-  tiny = await startTinyMcpServer({ tools: [sendMoney], answer: () => textResult('sent') });
-  model = await startScriptedOpenAI([
+  const tiny = closeAfter(await startTinyMcpServer({ tools: [sendMoney], answer: () => textResult('sent') }));
+  model.push(
     { toolCalls: [{ name: 'send_money', arguments: { amount: 1, note: 'and 99,999 more' } }] },
     { text: 'Nothing was sent.' },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
-  repl = startReplInPty(['--url', tiny.mcpUrl, '--no-browser', '--trading'], env);
+  );
+  const session = repl(['--url', tiny.mcpUrl, '--no-browser', '--trading']);
 
-  await repl.waitFor('›');
-  repl.type('Send one rupee\r');
-  await repl.waitFor('Nothing was sent.');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.waitFor('›');
+  await session.say('Send one rupee', 'Nothing was sent.');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 
-  expect(repl.text()).toContain("Refused send_money before asking you: Argument 'note' is not accepted (accepted: amount).");
-  expect(repl.text()).not.toContain('About to send to Kite');
+  expect(session.text()).toContain("Refused send_money before asking you: Argument 'note' is not accepted (accepted: amount).");
+  expect(session.text()).not.toContain('About to send to Kite');
   expect(tiny.calls.filter((call) => call.name === 'send_money')).toEqual([]); // (the REPL asks get_profile for the prompt)
   const [refusal] = toolMessages(completions(model.requests)[1]);
   expect(refusal?.content).toMatch(/^\[tool error\] NOT DONE: send_money was not sent .*Argument 'note' is not accepted \(accepted: amount\)\./s);

@@ -3,32 +3,17 @@
 // failed writes appear as such. `kite-chat --help` says where the log is.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
+import { expect, OPENAI_KEY, test } from '../../support/fixtures.js';
 import { runCli } from '../../support/run-cli.js';
-import { OPENAI_KEY, readAuditLog, safetyEnvironment } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
+import { readAuditLog } from '../../support/safety-env.js';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** Shaped like a Kite MCP session id; the model has no business sending one, and the log must not keep it. */
 const SESSION_LIKE = 'kitemcp-0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
 
-test('an --ask session logs each tool call with time, arguments, class, outcome and duration, and redacts secrets', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([
+test('an --ask session logs each tool call with time, arguments, class, outcome and duration, and redacts secrets', async ({ startKite, model, cli, home }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push(
     {
       toolCalls: [
         { name: 'get_holdings', arguments: { limit: 5 } },
@@ -38,10 +23,9 @@ test('an --ask session logs each tool call with time, arguments, class, outcome 
     },
     { toolCalls: [{ name: 'login', arguments: {} }] },
     { text: 'Done.' },
-  ]);
-  const { env, home } = await safetyEnvironment({ baseURL: model.baseURL });
+  );
 
-  const run = await runCli(['--ask', 'Audit me', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', 'Audit me', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   expect((await stat(join(home, 'audit.log'))).mode & 0o777).toBe(0o600);
@@ -60,11 +44,11 @@ test('an --ask session logs each tool call with time, arguments, class, outcome 
   expect(query).toBe('INFY [redacted] [redacted] session_id=[redacted]');
 });
 
-test('in the REPL with --trading, declined, over-limit, placed and failed orders are all logged as such', async () => {
-  kite = await startFakeKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
+test('in the REPL with --trading, declined, over-limit, placed and failed orders are all logged as such', async ({ startKite, model, repl, home }) => {
+  const kite = await startKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
   const order = { variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10, product: 'CNC', order_type: 'MARKET' };
   const large = { ...order, quantity: 1000 };
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'place_order', arguments: order }] },
     { text: 'Declined.' },
     { toolCalls: [{ name: 'place_order', arguments: large }] },
@@ -73,26 +57,20 @@ test('in the REPL with --trading, declined, over-limit, placed and failed orders
     { text: 'Placed.' },
     { toolCalls: [{ name: 'cancel_order', arguments: { variety: 'regular', order_id: '151220000000000' } }] },
     { text: 'Cancel failed.' },
-  ]);
-  const { env, home } = await safetyEnvironment({ baseURL: model.baseURL });
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--trading'], env);
-  await repl.waitFor('›');
-  const say = async (line: string, expected: string) => {
-    const from = repl?.text().length ?? 0;
-    repl?.type(`${line}\r`);
-    await repl?.waitFor(expected, { after: from });
-  };
+  );
+  const session = repl(['--url', kite.mcpUrl, '--no-browser', '--trading']);
+  await session.waitFor('›');
 
-  await say('Buy 10 INFY', 'to place this order');
-  await say('y', 'Declined.');
-  await say('Buy 1000 INFY', 'Too large.');
-  await say('Buy 10 INFY', 'to place this order');
-  await say('INFY 10', 'Placed.');
-  await say('Cancel order 151220000000000', 'to cancel this order'); // not among today's orders: the phrase is CANCEL <id>
+  await session.say('Buy 10 INFY', 'to place this order');
+  await session.say('y', 'Declined.');
+  await session.say('Buy 1000 INFY', 'Too large.');
+  await session.say('Buy 10 INFY', 'to place this order');
+  await session.say('INFY 10', 'Placed.');
+  await session.say('Cancel order 151220000000000', 'to cancel this order'); // not among today's orders: the phrase is CANCEL <id>
   kite.expireLogin();
-  await say('CANCEL 151220000000000', 'Cancel failed.');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.say('CANCEL 151220000000000', 'Cancel failed.');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 
   const entries = await readAuditLog(home);
   const writes = entries.filter((entry) => entry.toolClass === 'write');

@@ -3,34 +3,24 @@
 // approved the file, a changed file is held back again, and every value taken from a .env is named on stderr.
 import { appendFile, chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { BROWSER_RECORD, completions } from '../../support/safety-env.js';
-import { browserLaunches, runCli, temporaryFolder, type CliRun } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
+import { expect, test, type KiteChatFixtures } from '../../support/fixtures.js';
+import { completions } from '../../support/safety-env.js';
+import { BROWSER_RECORD, browserLaunches, runCli, temporaryFolder, type CliRun } from '../../support/run-cli.js';
+import { startScriptedOpenAI } from '../../support/scripted-openai.js';
 
 const KEY = 'sk-test-dotenv-0123456789abcdefghij';
-
-const servers: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function track<T extends { close(): Promise<unknown> }>(server: Promise<T>): Promise<T> {
-  servers.push(await server);
-  return server;
-}
 
 /**
  * The user's own set-up (KITE_CHAT_HOME/.env points at the good fakes) and a cloned folder whose .env points at the
  * attacker's fakes and sets BROWSER to a script beside it. The system opener is a recorder named xdg-open on PATH.
  */
-async function setUp(goodScript = [{ text: 'Fine.' }]) {
-  const goodKite = await track(startFakeKite());
-  const evilKite = await track(startFakeKite());
-  const goodModel = await track(startScriptedOpenAI(goodScript));
-  const evilModel = await track(startScriptedOpenAI([{ text: 'Thanks for the key.' }, { text: 'Thanks again.' }]));
-  const home = await temporaryFolder('kite-chat-home-');
+async function setUp(
+  { startKite, closeAfter, home }: Pick<KiteChatFixtures, 'startKite' | 'closeAfter' | 'home'>, goodScript = [{ text: 'Fine.' }],
+) {
+  const goodKite = await startKite();
+  const evilKite = await startKite();
+  const goodModel = closeAfter(await startScriptedOpenAI(goodScript));
+  const evilModel = closeAfter(await startScriptedOpenAI([{ text: 'Thanks for the key.' }, { text: 'Thanks again.' }]));
   await writeFile(join(home, '.env'), `OPENAI_BASE_URL=${goodModel.baseURL}\nKITE_MCP_URL=${goodKite.mcpUrl}\n`);
   const folder = await temporaryFolder('kite-chat-clone-');
   const pwned = join(folder, 'pwned');
@@ -54,13 +44,13 @@ async function setUp(goodScript = [{ text: 'Fine.' }]) {
     PATH: `${bin}:${dirname(process.execPath)}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
   };
   const run = (args: string[]): Promise<CliRun> => runCli(args, { env, cwd: folder });
-  return { goodKite, evilKite, goodModel, evilModel, home, folder, pwned, openerLog, run };
+  return { goodKite, evilKite, goodModel, evilModel, folder, pwned, openerLog, run };
 }
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-test('kite-chat login in a folder with a hostile .env runs no program from it and contacts none of its hosts', async () => {
-  const { goodKite, evilKite, evilModel, home, folder, pwned, openerLog, run } = await setUp();
+test('kite-chat login in a folder with a hostile .env runs no program from it and contacts none of its hosts', async ({ startKite, closeAfter, home }) => {
+  const { goodKite, evilKite, evilModel, folder, pwned, openerLog, run } = await setUp({ startKite, closeAfter, home });
 
   const login = await run(['login', '--login-timeout', '0']);
 
@@ -80,8 +70,8 @@ test('kite-chat login in a folder with a hostile .env runs no program from it an
   expect(await exists(join(folder, 'evil-home'))).toBe(false);
 });
 
-test('--ask sends the key only to the approved model; kite-chat trust approves the file, and a change needs approval again', async () => {
-  const { goodModel, evilModel, evilKite, home, folder, run } = await setUp([{ text: 'Fine.' }, { text: 'Fine again.' }]);
+test('--ask sends the key only to the approved model; kite-chat trust approves the file, and a change needs approval again', async ({ startKite, closeAfter, home }) => {
+  const { goodModel, evilModel, evilKite, folder, run } = await setUp({ startKite, closeAfter, home }, [{ text: 'Fine.' }, { text: 'Fine again.' }]);
   const dotenvPath = join(folder, '.env');
 
   const before = await run(['--ask', 'How am I doing?']);
@@ -115,8 +105,7 @@ test('--ask sends the key only to the approved model; kite-chat trust approves t
   expect(changed.stderr).toContain(`Using OPENAI_MODEL from ${dotenvPath}.\n`);
 });
 
-test('kite-chat trust without a .env, or with a setting kite-chat cannot use, approves nothing and says why', async () => {
-  const home = await temporaryFolder('kite-chat-home-');
+test('kite-chat trust without a .env, or with a setting kite-chat cannot use, approves nothing and says why', async ({ home }) => {
   const folder = await temporaryFolder('kite-chat-clone-');
   const env = { KITE_CHAT_HOME: home };
 

@@ -3,42 +3,32 @@
 // naming it with exit 2 (a configuration problem, CONTRACT.md), and a bad saved session is discarded with a notice.
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { checkHome, createStore } from '../../../src/store.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { runCli, temporaryFolder } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = undefined;
-  model = undefined;
-});
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { temporaryFolder, type CliRun } from '../../support/run-cli.js';
 
 const margins = { toolCalls: [{ name: 'get_margins', arguments: {} }] };
 const answer = { text: 'You have cash.' };
 
-async function setUp() {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([]);
-  const home = await temporaryFolder('kite-chat-home-');
-  const env = { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: model.baseURL, OPENAI_MODEL: 'scripted-model', KITE_CHAT_HOME: home };
-  const ask = (question = 'Cash?') => runCli(['--ask', question, '--url', kite?.mcpUrl ?? ''], { env });
-  return { kite, model, home, env, ask };
-}
+/** `loggedIn`: the fake Kite, logged in; `ask(question)`: kite-chat --ask against it with this test's `home`. */
+const test = base.extend<{ loggedIn: FakeKite; ask: (question?: string) => Promise<CliRun> }>({
+  loggedIn: async ({ startKite }, use) => {
+    await use(await startKite({ autoLogin: true }));
+  },
+  ask: async ({ loggedIn, cli }, use) => {
+    await use((question = 'Cash?') => cli(['--ask', question, '--url', loggedIn.mcpUrl]));
+  },
+});
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o7777;
 const initializes = (fake: FakeKite) => fake.requests.filter((request) => request.rpcMethod === 'initialize').length;
 
-test.each([
+test.for([
   ['readable by all', 0o755],
   ['writable by all (sticky, like /tmp)', 0o1777],
-])('a home of the user\'s that is %s is made private, in one line', async (_kind, mode) => {
-  const { model, home, ask } = await setUp();
+] as const)('a home of the user\'s that is %s is made private, in one line', async ([, mode], { model, home, ask }) => {
   await chmod(home, mode);
   model.push(answer);
 
@@ -49,8 +39,7 @@ test.each([
   expect(await modeOf(home)).toBe(0o700);
 });
 
-test('a home or a file in it that belongs to someone else is refused with one line naming it', async () => {
-  const home = await temporaryFolder('kite-chat-home-');
+test('a home or a file in it that belongs to someone else is refused with one line naming it', async ({ home }) => {
   await writeFile(join(home, 'session.json'), '{}');
   const stranger = (process.getuid?.() ?? 0) + 1;
 
@@ -61,8 +50,7 @@ test('a home or a file in it that belongs to someone else is refused with one li
   );
 });
 
-test('a planted audit.log link is not followed: its target is neither written nor chmod-ed, and one line says why', async () => {
-  const { model, home, ask } = await setUp();
+test('a planted audit.log link is not followed: its target is neither written nor chmod-ed, and one line says why', async ({ model, home, ask }) => {
   const target = join(await temporaryFolder('kite-chat-victim-'), 'precious.txt');
   await writeFile(target, 'precious\n', { mode: 0o644 });
   await chmod(target, 0o644);
@@ -78,8 +66,7 @@ test('a planted audit.log link is not followed: its target is neither written no
   expect(run.stderr).toContain(`${join(home, 'audit.log')} is a symbolic link, which kite-chat does not follow in KITE_CHAT_HOME: delete it`);
 });
 
-test('files kite-chat creates in its home are 0600 and the home 0700, whatever the umask allowed', async () => {
-  const { model, ask, home } = await setUp();
+test('files kite-chat creates in its home are 0600 and the home 0700, whatever the umask allowed', async ({ model, ask, home }) => {
   model.push(margins, answer);
 
   expect((await ask()).code).toBe(0);
@@ -88,13 +75,12 @@ test('files kite-chat creates in its home are 0600 and the home 0700, whatever t
   expect(await modeOf(home)).toBe(0o700);
 });
 
-test.each([
+test.for([
   ['session.json is a folder', async (home: string) => mkdir(join(home, 'session.json')),
     (home: string) => `kite-chat: ${join(home, 'session.json')} is a folder, where kite-chat keeps a file: move it away (or delete it), then run kite-chat again.\n`],
   ['session.json is a link', async (home: string) => symlink('/etc/hostname', join(home, 'session.json')),
     (home: string) => `kite-chat: ${join(home, 'session.json')} is a symbolic link, which kite-chat does not follow in KITE_CHAT_HOME: delete it, then run kite-chat again.\n`],
-])('%s: one line naming it and what to do, exit 2', async (_case, damage, expected) => {
-  const { home, ask } = await setUp();
+] as const)('%s: one line naming it and what to do, exit 2', async ([, damage, expected], { home, ask }) => {
   await damage(home);
 
   const run = await ask();
@@ -104,23 +90,21 @@ test.each([
   expect(run.stderr).toBe(expected(home));
 });
 
-test('a home that is a file: one line naming it and what to do, exit 2', async () => {
-  const { env, kite } = await setUp();
+test('a home that is a file: one line naming it and what to do, exit 2', async ({ loggedIn: kite, cli }) => {
   const home = join(await temporaryFolder(), 'not-a-folder');
   await writeFile(home, 'oops');
 
-  const run = await runCli(['--ask', 'Cash?', '--url', kite.mcpUrl], { env: { ...env, KITE_CHAT_HOME: home } });
+  const run = await cli(['--ask', 'Cash?', '--url', kite.mcpUrl], { env: { KITE_CHAT_HOME: home } });
 
   expect(run.code).toBe(2);
   expect(run.stderr).toBe(`kite-chat: KITE_CHAT_HOME ${home} is a file, not a folder: move the file away, or set KITE_CHAT_HOME to a folder.\n`);
 });
 
-test.each([
+test.for([
   ['a session id with CR/LF in it', (saved: Record<string, unknown>) => ({ ...saved, sessionId: `${String(saved['sessionId'])}\r\nX-Evil: 1` }), 'its session id is not valid'],
   ['a creation time in the future', (saved: Record<string, unknown>) => ({ ...saved, createdAt: Date.now() + 24 * 60 * 60 * 1000 }), 'its creation time is in the future'],
   ['text that is not JSON', () => '{"url": "http://', 'it is not valid JSON'],
-])('a saved session with %s is discarded with a notice, and a new session answers', async (_case, damage, reason) => {
-  const { kite, model, home, ask } = await setUp();
+] as const)('a saved session with %s is discarded with a notice, and a new session answers', async ([, damage, reason], { loggedIn: kite, model, home, ask }) => {
   model.push(answer);
   expect((await ask()).code).toBe(0);
   const sessionFile = join(home, 'session.json');

@@ -2,23 +2,8 @@
 // show what changes in the order as get_orders lists it (before → after), modify_gtt_order and delete_gtt_order in
 // the GTT as get_gtts lists it; the preview is read off the rendered screen, right above the question, and the
 // phrase to type back is that order's (or GTT's) symbol and quantity; only then does the call reach Kite.
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { endsWithPrompt, lastUsedRow, startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { safetyEnvironment } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
+import { expect, test } from '../../support/fixtures.js';
+import { endsWithPrompt, lastUsedRow } from '../../support/pty-session.js';
 
 /** kite/mocks/orders.json: 220524001859672 is BUY 200 NSE:SBIN LIMIT ₹463 CNC (REJECTED); 98000000000000000 is SELL 60 NSE:BHEL LIMIT ₹85. */
 const MODIFY_SBIN = { variety: 'regular', order_id: '220524001859672', quantity: 50, order_type: 'LIMIT', price: 470 };
@@ -77,36 +62,35 @@ const CASES = [
   },
 ];
 
-test.each(CASES)('$tool shows what it changes ($lookUp) as before → after, and runs once its symbol and quantity are typed back', async (example) => {
-  kite = await startFakeKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
-  model = await startScriptedOpenAI([
+test.for(CASES)('$tool shows what it changes ($lookUp) as before → after, and runs once its symbol and quantity are typed back', async (example, { startKite, model, repl }) => {
+  const kite = await startKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
+  model.push(
     { toolCalls: [{ name: example.tool, arguments: example.arguments }] },
     { text: 'Not changed.' },
     { toolCalls: [{ name: example.tool, arguments: example.arguments }] },
     { text: 'Changed.' },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--trading'], env);
-  const sent = () => (kite?.requests ?? []).filter((request) => request.tool === example.tool);
-  await repl.waitFor('›');
+  );
+  const session = repl(['--url', kite.mcpUrl, '--no-browser', '--trading']);
+  const sent = () => kite.requests.filter((request) => request.tool === example.tool);
+  await session.waitFor('›');
 
-  repl.type('Change it\r');
-  const asked = await repl.waitForScreen((screen) => endsWithPrompt(screen, example.question), example.question);
+  session.type('Change it\r');
+  const asked = await session.waitForScreen((screen) => endsWithPrompt(screen, example.question), example.question);
   const questionRow = lastUsedRow(asked);
   expect(asked.lines.slice(questionRow - example.shows.length, questionRow)).toEqual(example.shows);
   expect(asked.lines[questionRow - example.shows.length - 1]).toMatch(/› Change it$/); // nothing else in between
   expect(kite.requests.some((request) => request.tool === example.lookUp)).toBe(true);
   // Typing the id, as the preview does without the look-up, is not the phrase.
-  const from = repl.text().length;
-  repl.type(`${String(Object.values(example.arguments).find((value) => /^\d{6,}$/.test(String(value))))}\r`);
-  await repl.waitFor('Not changed.', { after: from });
+  const from = session.text().length;
+  session.type(`${String(Object.values(example.arguments).find((value) => /^\d{6,}$/.test(String(value))))}\r`);
+  await session.waitFor('Not changed.', { after: from });
   expect(sent()).toEqual([]);
 
-  repl.type('Do it\r');
-  await repl.waitFor(example.question.trimEnd(), { after: from });
-  repl.type(`${/"(.+)"/.exec(example.question)?.[1] ?? ''}\r`);
-  await repl.waitFor('Changed.', { after: from });
+  session.type('Do it\r');
+  await session.waitFor(example.question.trimEnd(), { after: from });
+  session.type(`${/"(.+)"/.exec(example.question)?.[1] ?? ''}\r`);
+  await session.waitFor('Changed.', { after: from });
   expect(sent().map((request) => request.arguments)).toEqual([example.arguments]);
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 });

@@ -4,22 +4,12 @@
 // at a time; Ctrl-C at the question sends nothing; a typed confirmation never comes back with Up-arrow.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
 import { LOGIN_WAIT_QUESTION } from '../../../src/login/kite-login.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { atPrompt, cancelledAtPrompt, endsWithPrompt, lastUsedRow, showScreen, startReplInPty, type PtySession, type Screen } from '../../support/pty-session.js';
-import { completions, safetyEnvironment, toolMessages } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = kite = model = undefined;
-});
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { atPrompt, cancelledAtPrompt, endsWithPrompt, lastUsedRow, showScreen, type PtySession, type Screen } from '../../support/pty-session.js';
+import { completions, toolMessages } from '../../support/safety-env.js';
+import type { ScriptedStep } from '../../support/scripted-openai.js';
 
 const BUY_SBIN = {
   variety: 'regular', exchange: 'NSE', tradingsymbol: 'SBIN', transaction_type: 'BUY', quantity: 10,
@@ -31,17 +21,27 @@ const WATCH_MS = 2_000;
 /** The line of the REPL's prompt, with whatever was typed after it. */
 const PROMPT_LINE = /^kite \(.*\) ›/;
 
-async function startTradingRepl(script: ScriptedStep[], options: { loggedIn?: boolean } = {}): Promise<{ session: PtySession; home: string }> {
-  kite = await startFakeKite({ autoLogin: options.loggedIn ?? true, ltp: { 'NSE:SBIN': 812.35, 'NSE:INFY': 1500 } });
-  model = await startScriptedOpenAI(script);
-  const { env, home } = await safetyEnvironment({ baseURL: model.baseURL });
-  const session = startReplInPty(['--url', kite.mcpUrl, '--no-browser', '--trading'], env);
-  await session.waitForScreen(atPrompt, 'the prompt');
-  return { session, home };
+interface Started {
+  session: PtySession;
+  kite: FakeKite;
+  home: string;
 }
 
-function placed(): Record<string, unknown>[] {
-  return (kite?.requests ?? []).flatMap((request) => (request.tool === 'place_order' ? [request.arguments ?? {}] : []));
+/** `startTradingRepl(script, { loggedIn })`: the REPL with --trading against a fake Kite (logged in by default), at its prompt. */
+const test = base.extend<{ startTradingRepl: (script: ScriptedStep[], options?: { loggedIn?: boolean }) => Promise<Started> }>({
+  startTradingRepl: async ({ startKite, model, repl, home }, use) => {
+    await use(async (script, options = {}) => {
+      const kite = await startKite({ autoLogin: options.loggedIn ?? true, ltp: { 'NSE:SBIN': 812.35, 'NSE:INFY': 1500 } });
+      model.push(...script);
+      const session = repl(['--url', kite.mcpUrl, '--no-browser', '--trading']);
+      await session.waitForScreen(atPrompt, 'the prompt');
+      return { session, kite, home };
+    });
+  },
+});
+
+function placed(kite: FakeKite): Record<string, unknown>[] {
+  return kite.requests.flatMap((request) => (request.tool === 'place_order' ? [request.arguments ?? {}] : []));
 }
 
 function questionOnScreen(session: PtySession, question: string): Promise<Screen> {
@@ -57,12 +57,12 @@ function expectUntouched(samples: Screen[], question: string): void {
   }
 }
 
-test('the order question is the last line with the cursor after it, nothing is drawn over it, and the status line comes back after the answer', async () => {
-  const { session } = await startTradingRepl([
+test('the order question is the last line with the cursor after it, nothing is drawn over it, and the status line comes back after the answer', async ({ startTradingRepl }) => {
+  const { session, kite } = await startTradingRepl([
     { toolCalls: [{ name: 'place_order', arguments: BUY_SBIN }] },
     { text: 'Order placed.' },
   ]);
-  if (kite !== undefined) kite.faults.toolDelayMs['place_order'] = 1500; // so the status line has time to come back
+  kite.faults.toolDelayMs['place_order'] = 1500; // so the status line has time to come back
 
   session.type('Buy 10 SBIN at market\r');
   const asked = await questionOnScreen(session, SBIN_QUESTION);
@@ -78,13 +78,13 @@ test('the order question is the last line with the cursor after it, nothing is d
   session.type('SBIN 10\r');
   await session.waitForScreen((screen) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] place_order · \d+\.\d s$/.test(screen.lines[screen.cursor.row] ?? ''), 'the status line');
   await session.waitFor('Order placed.');
-  expect(placed()).toEqual([BUY_SBIN]);
+  expect(placed(kite)).toEqual([BUY_SBIN]);
 });
 
-test('a logged-out turn that needs a login and then an order asks for each in turn, and places the order once', async () => {
+test('a logged-out turn that needs a login and then an order asks for each in turn, and places the order once', async ({ startTradingRepl, model }) => {
   const buyInfy = { ...BUY_SBIN, tradingsymbol: 'INFY', quantity: 1 };
   const infyQuestion = 'Type "INFY 1" to place this order, anything else cancels: ';
-  const { session } = await startTradingRepl([
+  const { session, kite } = await startTradingRepl([
     // Both in one response, so they run together: the holdings need the login, and the order must wait for it.
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }, { name: 'place_order', arguments: buyInfy }] },
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
@@ -96,23 +96,23 @@ test('a logged-out turn that needs a login and then an order asks for each in tu
   expectUntouched(await session.watchScreen(WATCH_MS), LOGIN_WAIT_QUESTION);
   expect(session.text()).not.toContain('to place this order'); // one question at a time
 
-  const login = kite?.requests.find((request) => request.tool === 'login');
-  kite?.completeLogin(login?.sessionId ?? '');
+  const login = kite.requests.find((request) => request.tool === 'login');
+  kite.completeLogin(login?.sessionId ?? '');
   const asked = await questionOnScreen(session, infyQuestion); // the login is seen, so its question gives way
   expect(asked.lines).toContain('BUY 1 × NSE:INFY at market, delivery (CNC) — about ₹1,500.00');
   session.type('INFY 1\r');
   await session.waitFor('Here are your holdings; the INFY order is placed.');
 
-  expect(placed()).toEqual([buyInfy]);
-  const results = toolMessages(completions(model?.requests ?? [])[1]);
+  expect(placed(kite)).toEqual([buyInfy]);
+  const results = toolMessages(completions(model.requests)[1]);
   expect(results).toEqual([
     { name: 'get_holdings', content: expect.stringMatching(/needed a Kite login.*logged in/s) },
     { name: 'place_order', content: expect.stringContaining('"order_id"') },
   ]);
 });
 
-test('Enter at the login question without logging in refuses the waiting order without asking for it', async () => {
-  const { session } = await startTradingRepl([
+test('Enter at the login question without logging in refuses the waiting order without asking for it', async ({ startTradingRepl, model }) => {
+  const { session, kite } = await startTradingRepl([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }, { name: 'place_order', arguments: BUY_SBIN }] },
     { text: 'You need to log in first.' },
   ], { loggedIn: false });
@@ -124,23 +124,23 @@ test('Enter at the login question without logging in refuses the waiting order w
 
   expect(session.text()).toContain('Kite does not show you as logged in yet.');
   expect(session.text()).not.toContain('to place this order');
-  expect(placed()).toEqual([]);
-  const results = toolMessages(completions(model?.requests ?? [])[1]);
+  expect(placed(kite)).toEqual([]);
+  const results = toolMessages(completions(model.requests)[1]);
   expect(results.find((message) => message.name === 'place_order')?.content).toMatch(/NOT DONE.*the login was not completed/s);
 });
 
-test('Ctrl-C at the order question cancels the turn, sends nothing, and leaves the prompt as the last line', async () => {
-  const { session } = await startTradingRepl([{ toolCalls: [{ name: 'place_order', arguments: BUY_SBIN }] }]);
+test('Ctrl-C at the order question cancels the turn, sends nothing, and leaves the prompt as the last line', async ({ startTradingRepl }) => {
+  const { session, kite } = await startTradingRepl([{ toolCalls: [{ name: 'place_order', arguments: BUY_SBIN }] }]);
 
   session.type('Buy 10 SBIN at market\r');
   await questionOnScreen(session, SBIN_QUESTION);
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, '(cancelled) and the prompt under it');
-  expect(placed()).toEqual([]);
+  expect(placed(kite)).toEqual([]);
 });
 
-test('a typed confirmation is kept out of the input history, so Up-arrow cannot replay it', async () => {
-  const { session, home } = await startTradingRepl([
+test('a typed confirmation is kept out of the input history, so Up-arrow cannot replay it', async ({ startTradingRepl }) => {
+  const { session, kite, home } = await startTradingRepl([
     { toolCalls: [{ name: 'place_order', arguments: BUY_SBIN }] },
     { text: 'First order placed.' },
     { toolCalls: [{ name: 'place_order', arguments: BUY_SBIN }] },
@@ -159,7 +159,7 @@ test('a typed confirmation is kept out of the input history, so Up-arrow cannot 
   await questionOnScreen(session, 'Type "AGAIN" to send this order a second time, anything else cancels: ');
   session.type('AGAIN\r');
   await session.waitFor('Second order placed.');
-  expect(placed()).toEqual([BUY_SBIN, BUY_SBIN]);
+  expect(placed(kite)).toEqual([BUY_SBIN, BUY_SBIN]);
 
   session.type('\u001b[A');
   await session.waitForScreen((screen) => /^kite \(.*\) › Once more$/.test(screen.lines[screen.cursor.row] ?? ''), 'the last question recalled');

@@ -1,24 +1,10 @@
 // Read-only by default (CONTRACT.md "Trading safety", PEERS.md R1, R5), spawned as a user runs kite-chat: --ask and
 // the REPL without --trading never offer the write tools to the model, and when the model asks for one anyway (on
 // its own, or told to by a poisoned instrument name in the portfolio) nothing reaches the Kite server.
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { runCli } from '../../support/run-cli.js';
-import { completions, offeredNames, readAuditLog, safetyEnvironment, toolMessages, WRITE_TOOLS } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { expect, test } from '../../support/fixtures.js';
+import { completions, offeredNames, readAuditLog, toolMessages, WRITE_TOOLS } from '../../support/safety-env.js';
+import type { ScriptedStep } from '../../support/scripted-openai.js';
 
 const SELL_INFY = {
   variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'SELL', quantity: 5,
@@ -39,19 +25,23 @@ const SELL_EVERYTHING = POISONED_HOLDINGS.map((holding, index) => ({
   arguments: { ...SELL_INFY, tradingsymbol: holding.tradingsymbol, quantity: holding.quantity },
 }));
 
+/** The worst case: the model reads the holdings, obeys the text in them and asks to sell every holding at once. */
+function obeysThePoison(answer: string): ScriptedStep[] {
+  return [{ toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] }, { toolCalls: SELL_EVERYTHING }, { text: answer }];
+}
+
 function writeCallsSeenBy(fake: FakeKite): string[] {
   return fake.requests.flatMap((request) => (request.tool !== undefined && WRITE_TOOLS.includes(request.tool) ? [request.tool] : []));
 }
 
-test.each([[[]], [['--trading']]])('--ask %j offers no write tool, and a place_order the model makes up never reaches Kite', async (flags) => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([
+test.for([[[]], [['--trading']]])('--ask %j offers no write tool, and a place_order the model makes up never reaches Kite', async ([flags = []], { startKite, model, cli, home }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push(
     { toolCalls: [{ name: 'place_order', arguments: SELL_INFY }] },
     { text: 'I cannot place orders from here.' },
-  ]);
-  const { env, home } = await safetyEnvironment({ baseURL: model.baseURL });
+  );
 
-  const run = await runCli(['--ask', 'Sell 5 INFY', '--url', kite.mcpUrl, ...flags], { env });
+  const run = await cli(['--ask', 'Sell 5 INFY', '--url', kite.mcpUrl, ...flags]);
 
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('I cannot place orders from here.\n');
@@ -72,33 +62,26 @@ test.each([[[]], [['--trading']]])('--ask %j offers no write tool, and a place_o
   expect((await readAuditLog(home)).map((entry) => [entry['name'], entry['outcome']])).toEqual([['place_order', 'refused']]);
 });
 
-test('--ask answers a made-up place_order with the read-only refusal that names --trading, and logs it as refused', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([
+test('--ask answers a made-up place_order with the read-only refusal that names --trading, and logs it as refused', async ({ startKite, model, cli, home }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push(
     { toolCalls: [{ name: 'place_order', arguments: SELL_INFY }] },
     { text: 'Read-only.' },
-  ]);
-  const { env, home } = await safetyEnvironment({ baseURL: model.baseURL });
+  );
 
-  await runCli(['--ask', 'Sell 5 INFY', '--url', kite.mcpUrl], { env });
+  await cli(['--ask', 'Sell 5 INFY', '--url', kite.mcpUrl]);
 
   const [refusal] = toolMessages(completions(model.requests)[1]);
   expect(refusal?.content).toMatch(/NOT DONE: place_order was not sent.*kite-chat --trading/s);
   expect(await readAuditLog(home)).toMatchObject([{ name: 'place_order', toolClass: 'write', outcome: 'refused' }]);
 });
 
-test('a holding whose name tells the assistant to sell everything gets no order to Kite from --ask', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a holding whose name tells the assistant to sell everything gets no order to Kite from --ask', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.holdingsOverride = POISONED_HOLDINGS;
-  model = await startScriptedOpenAI([
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] },
-    // The worst case: the model obeys the text in the tool result and asks to sell every holding at once.
-    { toolCalls: SELL_EVERYTHING },
-    { text: 'Your holdings are INFY and SBIN.' },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
+  model.push(...obeysThePoison('Your holdings are INFY and SBIN.'));
 
-  const run = await runCli(['--ask', 'What do I hold?', '--url', kite.mcpUrl], { env });
+  const run = await cli(['--ask', 'What do I hold?', '--url', kite.mcpUrl]);
 
   expect(run.code).toBe(0);
   const requests = completions(model.requests);
@@ -108,28 +91,23 @@ test('a holding whose name tells the assistant to sell everything gets no order 
   expect(kite.requests.filter((request) => request.tool === 'get_holdings')).toHaveLength(1);
 });
 
-test('the REPL without --trading offers no write tool, and a place_order the model makes up never reaches Kite', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('the REPL without --trading offers no write tool, and a place_order the model makes up never reaches Kite', async ({ startKite, model, repl }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.holdingsOverride = POISONED_HOLDINGS;
-  model = await startScriptedOpenAI([
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 50 } }] },
-    { toolCalls: SELL_EVERYTHING },
-    { text: 'Trading is off in this session.' },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL });
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser'], env);
+  model.push(...obeysThePoison('Trading is off in this session.'));
+  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
 
-  await repl.waitFor(/read-only \(start with --trading to place orders\)/);
-  await repl.waitFor('›');
-  repl.type('What do I hold?\r');
-  await repl.waitFor('Trading is off in this session.');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.waitFor(/read-only \(start with --trading to place orders\)/);
+  await session.waitFor('›');
+  session.type('What do I hold?\r');
+  await session.waitFor('Trading is off in this session.');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 
   const requests = completions(model.requests);
   expect(requests).toHaveLength(3);
   for (const request of requests) expect(offeredNames(request).filter((name) => WRITE_TOOLS.includes(name))).toEqual([]);
   expect(toolMessages(requests[2]).filter((message) => message.name === 'place_order')).toHaveLength(2);
-  expect(repl.text()).not.toMatch(/Type ".*" to /); // no confirmation was even offered
+  expect(session.text()).not.toMatch(/Type ".*" to /); // no confirmation was even offered
   expect(writeCallsSeenBy(kite)).toEqual([]);
 });

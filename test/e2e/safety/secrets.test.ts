@@ -6,29 +6,13 @@
 // the model.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
 import { signedSessionIdIn } from '../../support/fake-kite/login-pages.js';
 import { TOOL_CATALOG } from '../../support/fake-kite/mock-data.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { BROWSER_FOLLOW, browserLaunches, runCli } from '../../support/run-cli.js';
-import { completions, OPENAI_KEY, safetyEnvironment, toolMessages } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { startTinyMcpServer, textResult, type TinyMcpServer } from '../../support/tiny-mcp-server.js';
-
-let kite: FakeKite | undefined;
-let server: TinyMcpServer | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), server?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  server = undefined;
-  model = undefined;
-});
+import { expect, OPENAI_KEY, test } from '../../support/fixtures.js';
+import { BROWSER_FOLLOW, browserLaunches } from '../../support/run-cli.js';
+import { completions, toolMessages } from '../../support/safety-env.js';
+import { startTinyMcpServer, textResult } from '../../support/tiny-mcp-server.js';
 
 const HOLDINGS_TWICE = [
   { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] }, // not logged in: kite-chat logs the user in
@@ -77,21 +61,20 @@ async function expectHomeClean(home: string, secrets: Secrets, sessionId: string
   expect((await readdir(home)).sort()).toEqual(expect.arrayContaining(['audit.log', 'session.json']));
 }
 
-test('--ask, --ask --json and NODE_DEBUG=kite-chat show no secret but the link, and keep it from the model', async () => {
-  kite = await startFakeKite();
+test('--ask, --ask --json and NODE_DEBUG=kite-chat show no secret but the link, and keep it from the model', async ({ kite, model, cli, home, browserLog }) => {
   kite.faults.hangTools.add('get_positions'); // a tool timeout, so the debug log has an error to describe
-  model = await startScriptedOpenAI([
+  model.push(
     ...HOLDINGS_TWICE,
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 5 } }] },
     { text: 'AARON, still.' },
     { toolCalls: [{ name: 'get_positions', arguments: { limit: 5 } }] },
     { text: 'Positions timed out.' },
-  ]);
-  const { env, home, browserLog } = await safetyEnvironment({ baseURL: model.baseURL, browser: BROWSER_FOLLOW });
+  );
+  const env = { BROWSER: BROWSER_FOLLOW };
 
-  const ask = await runCli(['--ask', 'What do I hold?', '--url', kite.mcpUrl], { env });
-  const json = await runCli(['--ask', 'What do I hold?', '--json', '--url', kite.mcpUrl], { env });
-  const debug = await runCli(['--ask', 'Positions?', '--url', kite.mcpUrl, '--tool-timeout', '1'], { env: { ...env, NODE_DEBUG: 'kite-chat' } });
+  const ask = await cli(['--ask', 'What do I hold?', '--url', kite.mcpUrl], { env });
+  const json = await cli(['--ask', 'What do I hold?', '--json', '--url', kite.mcpUrl], { env });
+  const debug = await cli(['--ask', 'Positions?', '--url', kite.mcpUrl, '--tool-timeout', '1'], { env: { ...env, NODE_DEBUG: 'kite-chat' } });
 
   expect([ask.code, json.code, debug.code]).toEqual([0, 0, 0]);
   const secrets = await secretsOf(kite, browserLog);
@@ -109,39 +92,36 @@ test('--ask, --ask --json and NODE_DEBUG=kite-chat show no secret but the link, 
   await expectHomeClean(home, secrets, secrets.values[1] ?? '');
 });
 
-test('the REPL with a browser login shows no secret but the link, and keeps it from the model', async () => {
-  kite = await startFakeKite();
-  model = await startScriptedOpenAI(HOLDINGS_TWICE);
-  const { env, home, browserLog } = await safetyEnvironment({ baseURL: model.baseURL, browser: BROWSER_FOLLOW });
-  repl = startReplInPty(['--url', kite.mcpUrl], env);
+test('the REPL with a browser login shows no secret but the link, and keeps it from the model', async ({ kite, model, repl, home, browserLog }) => {
+  model.push(...HOLDINGS_TWICE);
+  const session = repl(['--url', kite.mcpUrl], { env: { BROWSER: BROWSER_FOLLOW } });
 
-  await repl.waitFor('›');
-  repl.type('What do I hold?\r');
-  await repl.waitFor('You hold AARON.');
-  repl.type('/exit\r');
-  expect(await repl.exit).toBe(0);
+  await session.waitFor('›');
+  session.type('What do I hold?\r');
+  await session.waitFor('You hold AARON.');
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
 
   const secrets = await secretsOf(kite, browserLog);
-  expect(repl.output()).toContain(secrets.link);
-  expectOnlyTheLink(repl.output(), secrets, 'the terminal');
+  expect(session.output()).toContain(secrets.link);
+  expectOnlyTheLink(session.output(), secrets, 'the terminal');
   for (const request of model.requests) expectNoSecret(request.rawBody, secrets, 'a model request');
   expect(JSON.stringify(completions(model.requests)[1]?.body?.messages)).toMatch(/logged in to Kite as/);
   await expectHomeClean(home, secrets, secrets.values[1] ?? '');
 });
 
-test('a login text with a link kite-chat cannot read reaches the user with what to do, and the model without that link', async () => {
+test('a login text with a link kite-chat cannot read reaches the user with what to do, and the model without that link', async ({ closeAfter, model, cli, browserLog }) => {
   const signed = 'session_id=kitemcp-5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f%7C1767225600.c2lnbmF0dXJlLW9mLXRoZS1saW5r';
-  server = await startTinyMcpServer({
+  const server = closeAfter(await startTinyMcpServer({
     tools: TOOL_CATALOG,
     // A link without its scheme: nothing kite-chat can take for a link to open, so it must not leak it either.
     answer: ({ name }) => (name === 'login'
       ? textResult(`Open mcp.kite.trade/authorize?${signed} to log in.`)
       : textResult('Please log in first using the login tool', true)),
-  });
-  model = await startScriptedOpenAI([{ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'No login link came back.' }]);
-  const { env, browserLog } = await safetyEnvironment({ baseURL: model.baseURL });
+  }));
+  model.push({ toolCalls: [{ name: 'login', arguments: {} }] }, { text: 'No login link came back.' });
 
-  const run = await runCli(['--ask', 'Log me in', '--url', server.mcpUrl], { env });
+  const run = await cli(['--ask', 'Log me in', '--url', server.mcpUrl]);
 
   expect(run.code).toBe(0);
   expect(run.stderr).toContain(`Open mcp.kite.trade/authorize?${signed} to log in.`);
@@ -155,15 +135,14 @@ test('a login text with a link kite-chat cannot read reaches the user with what 
 // Issue 14: a key of any shape (not sk-…, not 32+ plain characters) is masked as itself wherever output is made.
 const ODD_KEY = 'gsk_live.7Hq2-Zx9.Kp4wT';
 
-test('a configured key of an unusual shape is masked when the endpoint echoes it in an error, an answer or --json', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([
+test('a configured key of an unusual shape is masked when the endpoint echoes it in an error, an answer or --json', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push(
     { status: 400, message: `Invalid API Key: ${ODD_KEY} is not a key we issued` },
     { text: `Your key is ${ODD_KEY}, keep it safe.` },
     { text: `Your key is ${ODD_KEY}, keep it safe.` },
-  ]);
-  const { env } = await safetyEnvironment({ baseURL: model.baseURL, extra: { OPENAI_API_KEY: ODD_KEY } });
-  const ask = (...flags: string[]) => runCli(['--ask', 'Hello?', '--url', kite?.mcpUrl ?? '', ...flags], { env });
+  );
+  const ask = (...flags: string[]) => cli(['--ask', 'Hello?', '--url', kite.mcpUrl, ...flags], { env: { OPENAI_API_KEY: ODD_KEY } });
 
   const failed = await ask();
   const answered = await ask();

@@ -1,24 +1,8 @@
 // A REPL stopped by SIGTERM or SIGHUP gives the terminal back as it found it (issue 14): bracketed paste off and the
 // cursor shown, checked as the last such control written to a real pseudo-terminal; line editing back on, checked
 // on restoreTerminal itself.
-import { afterEach, expect, test } from 'vitest';
 import { restoreTerminal } from '../../../src/terminal/restore.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-import { temporaryFolder } from '../../support/run-cli.js';
-
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
-});
+import { expect, test } from '../../support/fixtures.js';
 
 /** The mode a terminal is left in is the one the last of its set/reset controls chose. */
 function lastMode(output: string, mode: string): 'set' | 'reset' | undefined {
@@ -28,23 +12,17 @@ function lastMode(output: string, mode: string): 'set' | 'reset' | undefined {
   return set > reset ? 'set' : 'reset';
 }
 
-test.each(['SIGTERM', 'SIGHUP'] as const)('%s at the REPL prompt turns bracketed paste off and shows the cursor', async (signal) => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([]);
-  repl = startReplInPty(['--url', kite.mcpUrl, '--no-browser'], {
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: model.baseURL,
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: await temporaryFolder(),
-  });
-  await repl.waitFor('›');
-  expect(lastMode(repl.output(), '2004')).toBe('set'); // the REPL asked for bracketed paste
+test.for(['SIGTERM', 'SIGHUP'] as const)('%s at the REPL prompt turns bracketed paste off and shows the cursor', async (signal, { startKite, repl }) => {
+  const kite = await startKite({ autoLogin: true });
+  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+  await session.waitFor('›');
+  expect(lastMode(session.output(), '2004')).toBe('set'); // the REPL asked for bracketed paste
 
-  process.kill(repl.pid, signal);
-  await repl.exit;
+  process.kill(session.pid, signal);
+  await session.exit;
 
-  expect(lastMode(repl.output(), '2004')).toBe('reset');
-  expect(lastMode(repl.output(), '25')).toBe('set'); // DECTCEM set: the cursor is shown
+  expect(lastMode(session.output(), '2004')).toBe('reset');
+  expect(lastMode(session.output(), '25')).toBe('set'); // DECTCEM set: the cursor is shown
 });
 
 test('restoreTerminal turns raw mode off and writes the resets only to a terminal', () => {

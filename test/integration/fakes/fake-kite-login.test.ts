@@ -6,27 +6,14 @@ import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { goQueryEscape, signedSessionIdIn, type LoginForm } from '../../support/fake-kite/login-pages.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { goQueryEscape, signedSessionIdIn } from '../../support/fake-kite/login-pages.js';
+import { expect, test } from '../../support/fixtures.js';
 import { createSessionRegistry, createSessionSigner } from '../../support/fake-kite/sessions.js';
 import { BROWSER_FOLLOW, temporaryFolder } from '../../support/run-cli.js';
 
 const run = promisify(execFile);
 const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
-
-let kites: FakeKite[] = [];
-
-afterEach(async () => {
-  await Promise.all(kites.map((kite) => kite.close()));
-  kites = [];
-});
-
-async function start(options: { loginForm?: LoginForm; now?: () => number } = {}): Promise<FakeKite> {
-  const kite = await startFakeKite(options);
-  kites.push(kite);
-  return kite;
-}
 
 async function newSession(kite: FakeKite): Promise<string> {
   const response = await fetch(kite.mcpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(INITIALIZE) });
@@ -89,8 +76,8 @@ test('the link escapes its redirect_params as Go url.QueryEscape does', () => {
   expect(goQueryEscape('a b/c~é')).toBe('a+b%2Fc~%C3%A9');
 });
 
-test('the hosted link is an interstitial with the risk disclaimer and a Continue to Kite login link to the login page', async () => {
-  const kite = await start();
+test('the hosted link is an interstitial with the risk disclaimer and a Continue to Kite login link to the login page', async ({ startKite }) => {
+  const kite = await startKite();
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   expect(link).toMatch(new RegExp(`^${kite.origin}/authorize\\?session_id=${sessionId}%7C\\d+\\.[A-Za-z0-9_-]+%3D$`));
@@ -104,9 +91,9 @@ test('the hosted link is an interstitial with the risk disclaimer and a Continue
   expect(kite.isLoggedIn(sessionId)).toBe(false);
 });
 
-test('the interstitial answers 400 for a missing, tampered or expired session_id', async () => {
+test('the interstitial answers 400 for a missing, tampered or expired session_id', async ({ startKite }) => {
   let now = Date.UTC(2026, 6, 24, 9, 15, 0);
-  const kite = await start({ now: () => now });
+  const kite = await startKite({ now: () => now });
   const link = kite.loginLinkFor(await newSession(kite));
   const invalid = plain(400, 'Invalid or expired login link: start the login again from your MCP client.');
   expect(await get(`${kite.origin}/authorize`)).toEqual(invalid);
@@ -119,8 +106,8 @@ test('the interstitial answers 400 for a missing, tampered or expired session_id
   expect(await get(link)).toEqual(invalid);
 });
 
-test('the login page is a GET form to /callback with the hidden redirect fields and a Log in button', async () => {
-  const kite = await start({ loginForm: 'direct' });
+test('the login page is a GET form to /callback with the hidden redirect fields and a Log in button', async ({ startKite }) => {
+  const kite = await startKite({ loginForm: 'direct' });
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   const page = await get(link);
@@ -133,8 +120,8 @@ test('the login page is a GET form to /callback with the hidden redirect fields 
   expect(inputs['session_id']).toMatch(new RegExp(`^${sessionId}\\|\\d+\\.[A-Za-z0-9_-]+=$`));
 });
 
-test('the callback completes the login of that session and shows Login Successful', async () => {
-  const kite = await start();
+test('the callback completes the login of that session and shows Login Successful', async ({ startKite }) => {
+  const kite = await startKite();
   const sessionId = await newSession(kite);
   const other = await newSession(kite);
   const query = new URLSearchParams({ status: 'success', request_token: 'rt', session_id: signedValue(kite.loginLinkFor(sessionId)), action: 'login', type: 'login' });
@@ -148,8 +135,8 @@ test('the callback completes the login of that session and shows Login Successfu
   expect(kite.isLoggedIn(other)).toBe(false);
 });
 
-test('a callback missing a parameter, or with a bad signature, gets 400 missing MCP session_id or Kite request_token', async () => {
-  const kite = await start();
+test('a callback missing a parameter, or with a bad signature, gets 400 missing MCP session_id or Kite request_token', async ({ startKite }) => {
+  const kite = await startKite();
   const signed = signedValue(kite.loginLinkFor(await newSession(kite)));
   const missing = 'missing MCP session_id or Kite request_token';
   expect(await get(`${kite.origin}/callback`)).toEqual(plain(400, missing));
@@ -159,15 +146,15 @@ test('a callback missing a parameter, or with a bad signature, gets 400 missing 
   expect(await get(`${kite.origin}/callback?${new URLSearchParams({ request_token: 'rt', session_id: tampered })}`)).toEqual(plain(400, missing));
 });
 
-test('a link signed by another fake instance is refused, as after a redeploy', async () => {
-  const first = await start();
-  const second = await start();
+test('a link signed by another fake instance is refused, as after a redeploy', async ({ startKite }) => {
+  const first = await startKite();
+  const second = await startKite();
   const signed = signedValue(first.loginLinkFor(await newSession(first)));
   expect((await get(`${second.origin}/callback?${new URLSearchParams({ request_token: 'rt', session_id: signed })}`)).status).toBe(400);
 });
 
-test('a callback for a session that has ended gets 500 error completing Kite session', async () => {
-  const kite = await start();
+test('a callback for a session that has ended gets 500 error completing Kite session', async ({ startKite }) => {
+  const kite = await startKite();
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   kite.expireSession(sessionId);
@@ -177,11 +164,11 @@ test('a callback for a session that has ended gets 500 error completing Kite ses
   expect(() => kite.completeLogin(sessionId)).toThrow(/no live MCP session/);
 });
 
-test.each([
+test.for([
   ['hosted', ['/authorize', '/connect/login', '/callback']],
   ['direct', ['/connect/login', '/callback']],
-] as const)('browser-follow records its arguments and then logs the session in from a %s link as a person does', async (form, pages) => {
-  const kite = await start({ loginForm: form });
+] as const)('browser-follow records its arguments and then logs the session in from a %s link as a person does', async ([form, pages], { startKite }) => {
+  const kite = await startKite({ loginForm: form });
   const sessionId = await newSession(kite);
   const link = kite.loginLinkFor(sessionId);
   const log = join(await temporaryFolder(), 'browser.log');
@@ -194,8 +181,8 @@ test.each([
   expect(followed.every((request) => request.httpMethod === 'GET' && request.status === 200)).toBe(true);
 });
 
-test('browser-follow with FAKE_BROWSER_NO_FOLLOW only records, and it exits 0 even when the page is not a login page', async () => {
-  const kite = await start();
+test('browser-follow with FAKE_BROWSER_NO_FOLLOW only records, and it exits 0 even when the page is not a login page', async ({ startKite }) => {
+  const kite = await startKite();
   const sessionId = await newSession(kite);
   const log = join(await temporaryFolder(), 'browser.log');
   const link = kite.loginLinkFor(sessionId);

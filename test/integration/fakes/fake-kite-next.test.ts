@@ -4,22 +4,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterEach, expect, test } from 'vitest';
 import { MOCKS } from '../../support/fake-kite/mock-data.js';
-import { startFakeKiteNext, type FakeKiteNext, type FakeKiteNextOptions } from '../../support/fake-kite-next/index.js';
+import { startFakeKiteNext, type FakeKiteNext } from '../../support/fake-kite-next/index.js';
+import { expect, test } from '../../support/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:5999/callback';
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function startKite(options: FakeKiteNextOptions = {}): Promise<FakeKiteNext> {
-  const kite = await startFakeKiteNext(options);
-  cleanups.push(() => kite.close());
-  return kite;
-}
 
 async function register(kite: FakeKiteNext, redirectUris = [REDIRECT]): Promise<Response> {
   return fetch(`${kite.origin}/register`, {
@@ -61,7 +50,6 @@ async function accessToken(kite: FakeKiteNext): Promise<string> {
 async function mcpClient(kite: FakeKiteNext, token: string): Promise<Client> {
   const client = new Client({ name: 'by-hand', version: '0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(kite.mcpUrl), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  cleanups.push(() => client.close());
   return client;
 }
 
@@ -69,8 +57,8 @@ function textOf(result: Awaited<ReturnType<Client['callTool']>>): string {
   return (result.content as { text: string }[])[0]?.text ?? '';
 }
 
-test('/mcp without a bearer answers 401 with the resource metadata URL, and the metadata documents match SERVER.md', async () => {
-  const kite = await startKite();
+test('/mcp without a bearer answers 401 with the resource metadata URL, and the metadata documents match SERVER.md', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext());
 
   const refused = await fetch(kite.mcpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 
@@ -96,8 +84,8 @@ test('/mcp without a bearer answers 401 with the resource metadata URL, and the 
   expect((await fetch(`${kite.origin}/sse`)).status).toBe(404);
 });
 
-test('/authorize refuses a request without PKCE S256 or with a redirect off this machine', async () => {
-  const kite = await startKite();
+test('/authorize refuses a request without PKCE S256 or with a redirect off this machine', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   const base = { response_type: 'code', client_id: 'c', redirect_uri: REDIRECT, code_challenge: 'x', code_challenge_method: 'S256' };
 
   for (const change of [{ code_challenge: '' }, { code_challenge_method: 'plain' }, { redirect_uri: 'https://evil.example/cb' }]) {
@@ -107,8 +95,8 @@ test('/authorize refuses a request without PKCE S256 or with a redirect off this
   expect(kite.counters.authorizations).toBe(0);
 });
 
-test('"Continue to Kite" leads to a redirect with code and state; the code needs the right verifier and works once', async () => {
-  const kite = await startKite();
+test('"Continue to Kite" leads to a redirect with code and state; the code needs the right verifier and works once', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   const verifier = randomBytes(32).toString('base64url');
 
   const { clientId, callback, location } = await authorizeByHand(kite, verifier);
@@ -130,8 +118,8 @@ test('"Continue to Kite" leads to a redirect with code and state; the code needs
   expect(kite.counters).toMatchObject({ registrations: 2, authorizations: 2, tokenRequests: 3 });
 });
 
-test('registration needs loopback redirect URIs and stops at the hourly limit', async () => {
-  const kite = await startKite({ registrationLimit: 1 });
+test('registration needs loopback redirect URIs and stops at the hourly limit', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext({ registrationLimit: 1 }));
 
   const offMachine = await register(kite, ['https://evil.example/cb']);
   const first = await register(kite);
@@ -143,9 +131,9 @@ test('registration needs loopback redirect URIs and stops at the hourly limit', 
   expect([second.status, ((await second.json()) as { error: string }).error]).toEqual([429, 'rate_limit_exceeded']);
 });
 
-test('the seven mode tools list with a required mode enum and no annotations, and answer with the mock data', async () => {
-  const kite = await startKite();
-  const client = await mcpClient(kite, await accessToken(kite));
+test('the seven mode tools list with a required mode enum and no annotations, and answer with the mock data', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const client = closeAfter(await mcpClient(kite, await accessToken(kite)));
 
   const { tools } = await client.listTools();
   const holdings = await client.callTool({ name: 'portfolio', arguments: { mode: 'holdings' } });
@@ -162,9 +150,9 @@ test('the seven mode tools list with a required mode enum and no annotations, an
   expect(kite.requests.filter((request) => request.tool === 'portfolio')).toMatchObject([{ arguments: { mode: 'holdings' }, bearer: 'valid' }]);
 });
 
-test('an unknown mode and a missing parameter are tool errors in the server’s words', async () => {
-  const kite = await startKite();
-  const client = await mcpClient(kite, await accessToken(kite));
+test('an unknown mode and a missing parameter are tool errors in the server’s words', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const client = closeAfter(await mcpClient(kite, await accessToken(kite)));
 
   const unknownMode = await client.callTool({ name: 'orders', arguments: { mode: 'sell_everything' } });
   const noOrderId = await client.callTool({ name: 'orders', arguments: { mode: 'cancel' } });
@@ -173,12 +161,12 @@ test('an unknown mode and a missing parameter are tool errors in the server’s 
   expect([noOrderId.isError, textOf(noOrderId)]).toEqual([true, "parameter 'order_id': is required"]);
 });
 
-test('session logout, expireTokens and revokeTokens each make the bearer answer 401', async () => {
-  const kite = await startKite({ refreshTokens: true });
+test('session logout, expireTokens and revokeTokens each make the bearer answer 401', async ({ closeAfter }) => {
+  const kite = closeAfter(await startFakeKiteNext({ refreshTokens: true }));
   const post = (token: string) =>
     fetch(kite.mcpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
   const loggedOut = await accessToken(kite);
-  const client = await mcpClient(kite, loggedOut);
+  const client = closeAfter(await mcpClient(kite, loggedOut));
   await client.callTool({ name: 'session', arguments: { mode: 'logout' } });
   const expiring = await accessToken(kite);
   kite.expireTokens();

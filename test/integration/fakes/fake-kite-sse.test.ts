@@ -3,20 +3,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { expect, test } from '../../support/fixtures.js';
 
 /** Long enough for a loaded CI machine; a condition that never comes true fails the test at this point. */
 const WAIT_LIMIT_MS = 5_000;
-
-let kite: FakeKite | undefined;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await kite?.close();
-  kite = undefined;
-});
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
@@ -55,7 +46,6 @@ async function openStream(fake: FakeKite): Promise<RawStream> {
   })();
   await waitFor(() => events.length > 0, 'the endpoint event');
   stream.sessionId = new URL(events[0]?.data ?? '', fake.origin).searchParams.get('sessionId') ?? '';
-  cleanups.push(stream.close);
   return stream;
 }
 
@@ -66,29 +56,27 @@ function postMessage(fake: FakeKite, sessionId: string, message: unknown): Promi
 async function sdkClient(fake: FakeKite, kind: 'sse' | 'mcp'): Promise<Client> {
   const client = new Client({ name: 'fake-kite-test', version: '0.0.0' });
   await client.connect(kind === 'sse' ? new SSEClientTransport(new URL(fake.sseUrl)) : new StreamableHTTPClientTransport(new URL(fake.mcpUrl)));
-  cleanups.push(() => client.close());
   return client;
 }
 
-test('the server sends a JSON-RPC ping request every pingIntervalMs on the stream', async () => {
-  kite = await startFakeKite({ pingIntervalMs: 20 });
-  const stream = await openStream(kite);
+test('the server sends a JSON-RPC ping request every pingIntervalMs on the stream', async ({ startKite, closeAfter }) => {
+  const kite = await startKite({ pingIntervalMs: 20 });
+  const stream = closeAfter(await openStream(kite));
   await waitFor(() => stream.events.filter((event) => event.data.includes('"ping"')).length >= 2, 'two pings');
   const pings = stream.events.filter((event) => event.data.includes('"ping"'));
   expect(pings[0]?.event).toBe('message');
   expect(JSON.parse(pings[0]?.data ?? '')).toEqual({ jsonrpc: '2.0', id: expect.any(Number), method: 'ping' });
 });
 
-test('the SDK client answers the pings with POSTs to /message', async () => {
-  kite = await startFakeKite({ pingIntervalMs: 20 });
-  await sdkClient(kite, 'sse');
+test('the SDK client answers the pings with POSTs to /message', async ({ startKite, closeAfter }) => {
+  const kite = await startKite({ pingIntervalMs: 20 });
+  closeAfter(await sdkClient(kite, 'sse'));
   const pingAnswers = () => kite?.requests.filter((request) => request.path === '/message' && request.rpcMethod === undefined && request.status === 202) ?? [];
   await waitFor(() => pingAnswers().length >= 2, 'two answered pings');
 });
 
-test('a POST to /message gets an empty 202 and its reply arrives on the stream as event: message', async () => {
-  kite = await startFakeKite();
-  const stream = await openStream(kite);
+test('a POST to /message gets an empty 202 and its reply arrives on the stream as event: message', async ({ kite, closeAfter }) => {
+  const stream = closeAfter(await openStream(kite));
   const accepted = await postMessage(kite, stream.sessionId, { jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'login', arguments: {} } });
   expect(accepted.status).toBe(202);
   expect(await accepted.text()).toBe('');
@@ -97,9 +85,8 @@ test('a POST to /message gets an empty 202 and its reply arrives on the stream a
   expect(reply.result.content[0]?.text).toContain(`/authorize?session_id=${stream.sessionId}%7C`);
 });
 
-test('the session and its login die with the SSE stream: /message then answers 400 Invalid session ID', async () => {
-  kite = await startFakeKite();
-  const stream = await openStream(kite);
+test('the session and its login die with the SSE stream: /message then answers 400 Invalid session ID', async ({ kite, closeAfter }) => {
+  const stream = closeAfter(await openStream(kite));
   kite.completeLogin(stream.sessionId);
   expect(kite.isLoggedIn(stream.sessionId)).toBe(true);
   stream.close();
@@ -109,9 +96,8 @@ test('the session and its login die with the SSE stream: /message then answers 4
   expect(await response.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32602, message: 'Invalid session ID' } });
 });
 
-test('the garbage fault puts a non-JSON event on the stream in place of the reply', async () => {
-  kite = await startFakeKite();
-  const stream = await openStream(kite);
+test('the garbage fault puts a non-JSON event on the stream in place of the reply', async ({ kite, closeAfter }) => {
+  const stream = closeAfter(await openStream(kite));
   kite.faults.garbage = true;
   expect((await postMessage(kite, stream.sessionId, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(202);
   await waitFor(() => stream.events.length > 1, 'the garbage event');
@@ -119,18 +105,16 @@ test('the garbage fault puts a non-JSON event on the stream in place of the repl
   expect(() => JSON.parse(stream.events[1]?.data ?? '') as unknown).toThrow();
 });
 
-test('expireSession on an SSE session ends its stream, and the session with it', async () => {
-  kite = await startFakeKite();
-  const stream = await openStream(kite);
+test('expireSession on an SSE session ends its stream, and the session with it', async ({ kite, closeAfter }) => {
+  const stream = closeAfter(await openStream(kite));
   kite.expireSession(stream.sessionId);
   await waitFor(() => stream.ended, 'the stream to end');
   expect((await postMessage(kite, stream.sessionId, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(400);
 });
 
-test('dropConnections destroys open streams on both transports, and a Streamable HTTP session outlives them', async () => {
-  kite = await startFakeKite();
-  const stream = await openStream(kite);
-  const mcp = await sdkClient(kite, 'mcp');
+test('dropConnections destroys open streams on both transports, and a Streamable HTTP session outlives them', async ({ kite, closeAfter }) => {
+  const stream = closeAfter(await openStream(kite));
+  const mcp = closeAfter(await sdkClient(kite, 'mcp'));
   const listener = await fetch(kite.mcpUrl, { headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': 'kitemcp-listener' } });
   expect(listener.status).toBe(202);
   const listenerEnded = listener.text().then(() => true, () => true);
@@ -146,10 +130,10 @@ test('dropConnections destroys open streams on both transports, and a Streamable
   expect((await mcp.listTools()).tools).toHaveLength(22);
 });
 
-test('a hung tool answers nothing while other calls go through, until its caller gives up', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('a hung tool answers nothing while other calls go through, until its caller gives up', async ({ startKite, closeAfter }) => {
+  const kite = await startKite({ autoLogin: true });
   kite.faults.hangTools.add('get_holdings');
-  const client = await sdkClient(kite, 'mcp');
+  const client = closeAfter(await sdkClient(kite, 'mcp'));
   const controller = new AbortController();
   const hung = client.callTool({ name: 'get_holdings', arguments: {} }, undefined, { signal: controller.signal });
   let settled = false;
@@ -162,9 +146,9 @@ test('a hung tool answers nothing while other calls go through, until its caller
   await expect(hung).rejects.toThrow();
 });
 
-test('largePortfolio generates that many holdings and holdingsOverride replaces them', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  const client = await sdkClient(kite, 'sse');
+test('largePortfolio generates that many holdings and holdingsOverride replaces them', async ({ startKite, closeAfter }) => {
+  const kite = await startKite({ autoLogin: true });
+  const client = closeAfter(await sdkClient(kite, 'sse'));
   kite.faults.largePortfolio = 1200;
   const page = JSON.parse(((await client.callTool({ name: 'get_holdings', arguments: { limit: 10 } })).content as { text: string }[])[0]?.text ?? '') as {
     data: Record<string, unknown>[];

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterEach, describe, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, describe, expect } from '../../support/fixtures.js';
 import { kiteMock, readKiteFixture } from '../../support/kite-fixtures.js';
 import { BROWSER_FOLLOW } from '../../support/run-cli.js';
 
@@ -72,28 +72,26 @@ const VALID_ARGUMENTS: Record<string, Record<string, unknown>> = {
 
 type Kind = 'sse' | 'mcp';
 
-let kite: FakeKite | undefined;
-const clients: Client[] = [];
+type Connect = (fake: FakeKite, kind: Kind, sessionId?: string) => Promise<{ client: Client; sessionId: string }>;
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await kite?.close();
-  kite = undefined;
+/** `connect(fake, kind, sessionId)`: the SDK's own Client on that transport (resuming `sessionId`), closed after the test. */
+const test = base.extend<{ connect: Connect }>({
+  connect: async ({ closeAfter }, use) => {
+    await use(async (fake, kind, sessionId) => {
+      const client = new Client({ name: 'fake-kite-test', version: '0.0.0' });
+      const transport = kind === 'sse'
+        ? new SSEClientTransport(new URL(fake.sseUrl))
+        : new StreamableHTTPClientTransport(new URL(fake.mcpUrl), sessionId === undefined ? {} : { sessionId });
+      await client.connect(transport);
+      closeAfter(client);
+      const id = transport instanceof StreamableHTTPClientTransport
+        ? transport.sessionId
+        : fake.requests.filter((request) => request.path === '/sse').at(-1)?.sessionId;
+      if (id === undefined) throw new Error('no session id');
+      return { client, sessionId: id };
+    });
+  },
 });
-
-async function connect(fake: FakeKite, kind: Kind, sessionId?: string): Promise<{ client: Client; sessionId: string }> {
-  const client = new Client({ name: 'fake-kite-test', version: '0.0.0' });
-  const transport = kind === 'sse'
-    ? new SSEClientTransport(new URL(fake.sseUrl))
-    : new StreamableHTTPClientTransport(new URL(fake.mcpUrl), sessionId === undefined ? {} : { sessionId });
-  await client.connect(transport);
-  clients.push(client);
-  const id = transport instanceof StreamableHTTPClientTransport
-    ? transport.sessionId
-    : fake.requests.filter((request) => request.path === '/sse').at(-1)?.sessionId;
-  if (id === undefined) throw new Error('no session id');
-  return { client, sessionId: id };
-}
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean }> {
   const result = await client.callTool({ name, arguments: args });
@@ -122,8 +120,7 @@ async function followLink(fake: FakeKite, link: string): Promise<{ stderr: strin
 }
 
 describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
-  test('tools/list returns tools.json as it is, minus our private writes key', async () => {
-    kite = await startFakeKite();
+  test('tools/list returns tools.json as it is, minus our private writes key', async ({ kite, connect }) => {
     const { client } = await connect(kite, kind);
     const listed = (await client.listTools()).tools;
     expect(listed).toEqual(TOOLS_JSON.map(({ writes: _writes, ...tool }) => tool));
@@ -131,11 +128,11 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(client.getServerVersion()).toEqual({ name: 'Kite MCP Server', version: 'v0.3.1' });
   });
 
-  test.each([
+  test.for([
     ['hosted', (origin: string, id: string) => `^${origin}/authorize\\?session_id=${signedEscaped(id)}$`],
     ['direct', (origin: string, id: string) => `^${origin}/connect/login\\?api_key=kitemcp&v=3&redirect_params=session_id%3D${signedEscaped(id)}$`],
-  ] as const)('login returns the exact text of SERVER.md with a %s link signed for this session on the fake origin', async (form, pattern) => {
-    kite = await startFakeKite({ loginForm: form, now: () => FIXED_NOW });
+  ] as const)('login returns the exact text of SERVER.md with a %s link signed for this session on the fake origin', async ([form, pattern], { startKite, connect }) => {
+    const kite = await startKite({ loginForm: form, now: () => FIXED_NOW });
     const { client, sessionId } = await connect(kite, kind);
     const { text, isError } = await call(client, 'login');
     const link = linkIn(text);
@@ -146,8 +143,7 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(link).toContain(sessionId);
   });
 
-  test('before login the first Kite-backed call asks for a login and later calls get the generic Failed to texts', async () => {
-    kite = await startFakeKite();
+  test('before login the first Kite-backed call asks for a login and later calls get the generic Failed to texts', async ({ kite, connect }) => {
     const { client } = await connect(kite, kind);
     expect(await call(client, 'get_holdings')).toEqual({ text: 'Please log in first using the login tool', isError: true });
     for (const [tool, text] of Object.entries(FAILURE_TEXTS)) {
@@ -155,8 +151,8 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     }
   });
 
-  test.each(['hosted', 'direct'] as const)('a followed %s login link logs in that session only, and login then names the user', async (form) => {
-    kite = await startFakeKite({ loginForm: form });
+  test.for(['hosted', 'direct'] as const)('a followed %s login link logs in that session only, and login then names the user', async (form, { startKite, connect }) => {
+    const kite = await startKite({ loginForm: form });
     const first = await connect(kite, kind);
     const second = await connect(kite, kind);
     const link = linkIn((await call(first.client, 'login')).text);
@@ -173,8 +169,7 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(await call(second.client, 'get_profile')).toEqual({ text: 'Please log in first using the login tool', isError: true });
   });
 
-  test('after login each read tool answers its fixture as one JSON text, positions flattened day then net', async () => {
-    kite = await startFakeKite();
+  test('after login each read tool answers its fixture as one JSON text, positions flattened day then net', async ({ kite, connect }) => {
     const { client, sessionId } = await connect(kite, kind);
     kite.completeLogin(sessionId);
     const positions = mock('positions') as { day: unknown[]; net: unknown[] };
@@ -189,8 +184,7 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(await data(client, 'get_order_trades', { order_id: '200000000000000' })).toEqual(mock('order_trades'));
   });
 
-  test('write tools answer an order_id or a trigger_id once logged in', async () => {
-    kite = await startFakeKite();
+  test('write tools answer an order_id or a trigger_id once logged in', async ({ kite, connect }) => {
     const { client, sessionId } = await connect(kite, kind);
     kite.completeLogin(sessionId);
     for (const tool of ['place_order', 'modify_order', 'cancel_order']) {
@@ -203,8 +197,7 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
     expect(placed?.arguments).toEqual(VALID_ARGUMENTS['place_order']);
   });
 
-  test('an unknown tool is a JSON-RPC -32602 error naming it', async () => {
-    kite = await startFakeKite();
+  test('an unknown tool is a JSON-RPC -32602 error naming it', async ({ kite, connect }) => {
     const { client } = await connect(kite, kind);
     await expect(client.callTool({ name: 'get_weather', arguments: {} })).rejects.toMatchObject({
       code: -32602,
@@ -213,8 +206,7 @@ describe.each(['mcp', 'sse'] as const)('over /%s', (kind) => {
   });
 });
 
-test('without limit a list is sliced from `from`; with a limit it comes wrapped with pagination metadata', async () => {
-  kite = await startFakeKite();
+test('without limit a list is sliced from `from`; with a limit it comes wrapped with pagination metadata', async ({ kite, connect }) => {
   const { client, sessionId } = await connect(kite, 'mcp');
   kite.completeLogin(sessionId);
   const orders = mock('orders') as unknown[];
@@ -232,8 +224,7 @@ test('without limit a list is sliced from `from`; with a limit it comes wrapped 
   expect(await data(client, 'get_orders', { limit: '3' })).toEqual(orders);
 });
 
-test('search_instruments works before login, filters on the id by default and paginates', async () => {
-  kite = await startFakeKite();
+test('search_instruments works before login, filters on the id by default and paginates', async ({ kite, connect }) => {
   const { client } = await connect(kite, 'mcp');
   const found = (await data(client, 'search_instruments', { query: 'bees' })) as Array<Record<string, unknown>>;
   expect(found.length).toBeGreaterThan(0);
@@ -248,8 +239,7 @@ test('search_instruments works before login, filters on the id by default and pa
   expect(page.pagination).toEqual({ from: 0, limit: 2, total: 99, has_more: true, returned: 2 });
 });
 
-test('parameter checks answer before the session check', async () => {
-  kite = await startFakeKite();
+test('parameter checks answer before the session check', async ({ kite, connect }) => {
   const { client } = await connect(kite, 'mcp');
   expect(await call(client, 'get_order_history')).toEqual({ text: "parameter 'order_id': is required", isError: true });
   expect(await call(client, 'get_order_history', { order_id: '' })).toEqual({ text: "parameter 'order_id': cannot be empty", isError: true });
@@ -265,8 +255,8 @@ test('parameter checks answer before the session check', async () => {
   expect(await call(client, 'get_profile')).toEqual({ text: 'Please log in first using the login tool', isError: true });
 });
 
-test('quotes, LTP and OHLC hold only the requested keys, and the ltp option adds prices', async () => {
-  kite = await startFakeKite({ ltp: { 'NSE:BANKBEES': 512.5, 'NSE:INFY': 1500 } });
+test('quotes, LTP and OHLC hold only the requested keys, and the ltp option adds prices', async ({ startKite, connect }) => {
+  const kite = await startKite({ ltp: { 'NSE:BANKBEES': 512.5, 'NSE:INFY': 1500 } });
   const { client, sessionId } = await connect(kite, 'mcp');
   kite.completeLogin(sessionId);
   const quote = mock('quote') as Record<string, Record<string, unknown>>;
@@ -277,8 +267,7 @@ test('quotes, LTP and OHLC hold only the requested keys, and the ltp option adds
   expect(await data(client, 'get_ohlc', { instruments: ['BSE:INFY'] })).toEqual({});
 });
 
-test('historical data comes as candle objects with RFC3339 times, open interest only when asked', async () => {
-  kite = await startFakeKite();
+test('historical data comes as candle objects with RFC3339 times, open interest only when asked', async ({ kite, connect }) => {
   const { client, sessionId } = await connect(kite, 'mcp');
   kite.completeLogin(sessionId);
   const plain = (await data(client, 'get_historical_data', VALID_ARGUMENTS['get_historical_data'])) as unknown[];
@@ -287,8 +276,7 @@ test('historical data comes as candle objects with RFC3339 times, open interest 
   expect(withOi[0]).toEqual({ date: '2019-12-04T09:15:00+05:30', open: 12009.9, high: 12019.35, low: 12001.25, close: 12001.5, volume: 163275, oi: 13667775 });
 });
 
-test('a new Client resumes a live session by id without initialize, login included', async () => {
-  kite = await startFakeKite();
+test('a new Client resumes a live session by id without initialize, login included', async ({ kite, connect }) => {
   const first = await connect(kite, 'mcp');
   kite.completeLogin(first.sessionId);
   await first.client.close();
@@ -301,8 +289,7 @@ test('a new Client resumes a live session by id without initialize, login includ
   expect(later.filter((request) => request.httpMethod === 'POST').every((request) => request.sessionId === first.sessionId)).toBe(true);
 });
 
-test('after the Kite token expires tools say Failed to, and login hands out a fresh link in the same session', async () => {
-  kite = await startFakeKite();
+test('after the Kite token expires tools say Failed to, and login hands out a fresh link in the same session', async ({ kite, connect }) => {
   const { client, sessionId } = await connect(kite, 'mcp');
   kite.completeLogin(sessionId);
   kite.expireLogin();
@@ -314,8 +301,8 @@ test('after the Kite token expires tools say Failed to, and login hands out a fr
   expect(await data(client, 'get_holdings')).toEqual(mock('holdings'));
 });
 
-test('autoLogin starts every session logged in', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('autoLogin starts every session logged in', async ({ startKite, connect }) => {
+  const kite = await startKite({ autoLogin: true });
   const overMcp = await connect(kite, 'mcp');
   const overSse = await connect(kite, 'sse');
   expect(await data(overMcp.client, 'get_margins')).toEqual(mock('margins'));

@@ -7,49 +7,30 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { connect as connectSocket } from 'node:net';
 import { join } from 'node:path';
 import { ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { afterEach, expect, test } from 'vitest';
 import { InterruptedError, LoginRequiredError, McpConnectError } from '../../../src/errors.js';
 import { connectMcp } from '../../../src/mcp/session.js';
-import { createOAuthProvider, describeAuthorizationError, type OAuthLoginProvider } from '../../../src/mcp/oauth.js';
+import { describeAuthorizationError, type OAuthLoginProvider } from '../../../src/mcp/oauth.js';
 import { startLoopbackListener } from '../../../src/mcp/oauth-listener.js';
-import { createOpener, type OpenLink } from '../../../src/login/opener.js';
-import { createStore } from '../../../src/store.js';
-import { startFakeKiteNext, type FakeKiteNext, type FakeKiteNextOptions } from '../../support/fake-kite-next/index.js';
-import { REPO_ROOT, temporaryFolder } from '../../support/run-cli.js';
+import type { OpenLink } from '../../../src/login/opener.js';
+import { startFakeKiteNext } from '../../support/fake-kite-next/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { recordedOAuthLogin, type LoginOptions } from '../../support/oauth-login.js';
 
-const BROWSER_OAUTH = join(REPO_ROOT, 'test', 'support', 'browser-oauth.mjs');
 const VERIFIER = 'a-pkce-verifier-of-forty-three-characters-ok';
 const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+type Provider = (serverUrl: string, home: string, options?: LoginOptions) => { oauth: OAuthLoginProvider; lines: string[]; opened: URL[] };
+
+/** `provider(serverUrl, home, options)`: the provider as the CLI makes one, its loopback listener closed after the test. */
+const test = base.extend<{ provider: Provider }>({
+  provider: async ({ closeAfter }, use) => {
+    await use((serverUrl, home, options = {}) => {
+      const { provider: oauth, lines, opened } = recordedOAuthLogin(serverUrl, home, options);
+      closeAfter({ close: () => oauth.closeListener() });
+      return { oauth, lines, opened };
+    });
+  },
 });
-
-async function startKite(options: FakeKiteNextOptions = {}): Promise<FakeKiteNext> {
-  const kite = await startFakeKiteNext(options);
-  cleanups.push(() => kite.close());
-  return kite;
-}
-
-function provider(serverUrl: string, home: string, options: { browser?: OpenLink; timeoutMs?: number; signal?: AbortSignal } = {}) {
-  const lines: string[] = [];
-  const opened: URL[] = [];
-  const browser = options.browser ?? createOpener({ browser: BROWSER_OAUTH, platform: process.platform });
-  const oauth = createOAuthProvider({
-    serverUrl: new URL(serverUrl),
-    store: createStore(home, { uid: process.getuid?.() }),
-    screen: { status: (line) => lines.push(line), warn: (line) => lines.push(line) },
-    openLink: async (url) => {
-      opened.push(url);
-      return browser(url);
-    },
-    timeoutMs: options.timeoutMs ?? 15_000,
-    signal: options.signal,
-  });
-  cleanups.push(() => oauth.closeListener());
-  return { oauth, lines, opened };
-}
 
 /** What the SDK's auth flow calls, in its order, up to the redirect (the link is the test's choice). */
 async function redirectTo(oauth: OAuthLoginProvider, link: string): Promise<void> {
@@ -60,15 +41,15 @@ async function redirectTo(oauth: OAuthLoginProvider, link: string): Promise<void
 
 const noBrowser: OpenLink = async () => ({ ok: true });
 
-test.each([
+test.for([
   ['https://accounts.example.com/authorize', true],
   ['http://127.0.0.1:9/authorize', true],
   ['http://localhost:9/authorize', true],
   ['http://accounts.example.com/authorize', false],
   ['http://192.168.1.5/authorize', false],
   ['https://user@accounts.example.com/authorize', false],
-])('an authorization link to %s is opened: %s', async (page, allowed) => {
-  const { oauth, opened, lines } = provider('http://127.0.0.1:9/mcp', await temporaryFolder(), { browser: noBrowser });
+])('an authorization link to %s is opened: %s', async ([page, allowed], { provider, home }) => {
+  const { oauth, opened, lines } = provider('http://127.0.0.1:9/mcp', home, { browser: noBrowser });
   const link = `${page}?client_id=c&state=s&code_challenge=${CHALLENGE}`;
 
   const outcome = await oauth.withAuthorizationAllowed(() => redirectTo(oauth, link)).then(
@@ -90,9 +71,9 @@ test.each([
   }
 });
 
-test('a server whose metadata sends the browser to a plain-http host is refused before anything opens', async () => {
-  const kite = await startKite({ authorizationEndpoint: 'http://login.attacker.example/authorize' });
-  const { oauth, opened } = provider(kite.mcpUrl, await temporaryFolder());
+test('a server whose metadata sends the browser to a plain-http host is refused before anything opens', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext({ authorizationEndpoint: 'http://login.attacker.example/authorize' }));
+  const { oauth, opened } = provider(kite.mcpUrl, home);
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: oauth }).catch((error: unknown) => error);
 
@@ -103,8 +84,8 @@ test('a server whose metadata sends the browser to a plain-http host is refused 
   expect(opened).toEqual([]);
 });
 
-test('outside a connect or a call (a background request), no authorization is started and nothing opens', async () => {
-  const { oauth, opened } = provider('http://127.0.0.1:9/mcp', await temporaryFolder(), { browser: noBrowser });
+test('outside a connect or a call (a background request), no authorization is started and nothing opens', async ({ provider, home }) => {
+  const { oauth, opened } = provider('http://127.0.0.1:9/mcp', home, { browser: noBrowser });
 
   const failure = await redirectTo(oauth, `https://accounts.example.com/authorize?state=s&code_challenge=${CHALLENGE}`).catch((error: unknown) => error);
 
@@ -114,9 +95,9 @@ test('outside a connect or a call (a background request), no authorization is st
   expect(oauth.redirectUrl).toBeUndefined(); // the listener opened for the flow is closed again
 });
 
-test('--login-timeout 0 refuses to start a browser authorization, which could not finish', async () => {
-  const kite = await startKite();
-  const { oauth, opened } = provider(kite.mcpUrl, await temporaryFolder(), { timeoutMs: 0 });
+test('--login-timeout 0 refuses to start a browser authorization, which could not finish', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const { oauth, opened } = provider(kite.mcpUrl, home, { timeoutMs: 0 });
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: oauth }).catch((error: unknown) => error);
 
@@ -126,9 +107,9 @@ test('--login-timeout 0 refuses to start a browser authorization, which could no
   expect(kite.counters.authorizations).toBe(0);
 });
 
-test('no code within the login timeout ends the login in one line and closes the listener', async () => {
-  const kite = await startKite();
-  const { oauth, opened } = provider(kite.mcpUrl, await temporaryFolder(), { browser: noBrowser, timeoutMs: 1_000 });
+test('no code within the login timeout ends the login in one line and closes the listener', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const { oauth, opened } = provider(kite.mcpUrl, home, { browser: noBrowser, timeoutMs: 1_000 });
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: oauth }).catch((error: unknown) => error);
 
@@ -138,14 +119,14 @@ test('no code within the login timeout ends the login in one line and closes the
   await expect(fetch(redirect)).rejects.toThrow();
 });
 
-test('Ctrl-C while waiting for the browser ends the wait as an interruption', async () => {
-  const kite = await startKite();
+test('Ctrl-C while waiting for the browser ends the wait as an interruption', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   const interrupt = new AbortController();
   const pressCtrlC: OpenLink = async () => {
     setImmediate(() => interrupt.abort());
     return { ok: true };
   };
-  const { oauth } = provider(kite.mcpUrl, await temporaryFolder(), { browser: pressCtrlC, signal: interrupt.signal });
+  const { oauth } = provider(kite.mcpUrl, home, { browser: pressCtrlC, signal: interrupt.signal });
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: oauth }).catch((error: unknown) => error);
 
@@ -153,9 +134,9 @@ test('Ctrl-C while waiting for the browser ends the wait as an interruption', as
   expect(oauth.authorizationPending).toBe(false);
 });
 
-test('a registration refused by the server fails the connect in one line with its error', async () => {
-  const kite = await startKite({ registrationLimit: 0 });
-  const { oauth, opened } = provider(kite.mcpUrl, await temporaryFolder());
+test('a registration refused by the server fails the connect in one line with its error', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext({ registrationLimit: 0 }));
+  const { oauth, opened } = provider(kite.mcpUrl, home);
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: oauth }).catch((error: unknown) => error);
 
@@ -167,9 +148,8 @@ test('a registration refused by the server fails the connect in one line with it
   expect(opened).toEqual([]);
 });
 
-test('a damaged oauth.json counts as no login and is replaced by a good one', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
+test('a damaged oauth.json counts as no login and is replaced by a good one', async ({ closeAfter, provider, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   await mkdir(home, { recursive: true });
   await writeFile(join(home, 'oauth.json'), JSON.stringify({ [kite.mcpUrl]: { clientInformation: { client_id: 7 }, tokens: 'x' } }));
   const { oauth } = provider(kite.mcpUrl, home);
@@ -182,9 +162,8 @@ test('a damaged oauth.json counts as no login and is replaced by a good one', as
   expect(kite.counters.registrations).toBe(1);
 });
 
-test('credentials are kept per server URL: one server’s token is never sent to another', async () => {
-  const [first, second] = [await startKite(), await startKite()];
-  const home = await temporaryFolder();
+test('credentials are kept per server URL: one server’s token is never sent to another', async ({ closeAfter, provider, home }) => {
+  const [first, second] = [closeAfter(await startFakeKiteNext()), closeAfter(await startFakeKiteNext())];
   for (const kite of [first, second]) {
     const session = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: provider(kite.mcpUrl, home).oauth });
     await session.close();
@@ -197,9 +176,8 @@ test('credentials are kept per server URL: one server’s token is never sent to
   expect(second.counters.authorizations).toBe(1);
 });
 
-test('the loopback listener answers stray requests with 404 and serves exactly one redirect', async () => {
-  const listener = await startLoopbackListener();
-  cleanups.push(() => listener.close());
+test('the loopback listener answers stray requests with 404 and serves exactly one redirect', async ({ closeAfter }) => {
+  const listener = closeAfter(await startLoopbackListener());
   const code = listener.waitForCode({ expectedState: 'the-state', timeoutMs: 15_000 });
 
   expect((await fetch(new URL('/favicon.ico', listener.redirectUrl))).status).toBe(404);
@@ -212,9 +190,8 @@ test('the loopback listener answers stray requests with 404 and serves exactly o
   expect(listener.closed).toBe(true);
 });
 
-test('a browser’s spare connection to the listener is cut once the redirect is served', async () => {
-  const listener = await startLoopbackListener();
-  cleanups.push(() => listener.close());
+test('a browser’s spare connection to the listener is cut once the redirect is served', async ({ closeAfter }) => {
+  const listener = closeAfter(await startLoopbackListener());
   const spare = connectSocket(Number(listener.redirectUrl.port), '127.0.0.1');
   await once(spare, 'connect');
   const code = listener.waitForCode({ expectedState: 'the-state', timeoutMs: 15_000 });

@@ -5,65 +5,25 @@
 import { readFile, stat } from 'node:fs/promises';
 import { connect as connectSocket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
 import { LoginRequiredError } from '../../../src/errors.js';
 import { AuthorizationRenewedError, connectMcp, type McpSession } from '../../../src/mcp/session.js';
-import { createOAuthProvider, type OAuthLoginProvider } from '../../../src/mcp/oauth.js';
-import { createOpener, type OpenLink } from '../../../src/login/opener.js';
-import { createStore } from '../../../src/store.js';
-import { startFakeKiteNext, type FakeKiteNext, type FakeKiteNextOptions } from '../../support/fake-kite-next/index.js';
-import { REPO_ROOT, temporaryFolder } from '../../support/run-cli.js';
+import type { OAuthLoginProvider } from '../../../src/mcp/oauth.js';
+import type { OpenLink } from '../../../src/login/opener.js';
+import { startFakeKiteNext, type FakeKiteNext } from '../../support/fake-kite-next/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { recordedOAuthLogin } from '../../support/oauth-login.js';
 
-const BROWSER_OAUTH = join(REPO_ROOT, 'test', 'support', 'browser-oauth.mjs');
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+/** `connect(kite, provider)`: connectMcp with that provider, the session closed after the test. */
+const test = base.extend<{ connect: (kite: FakeKiteNext, provider: OAuthLoginProvider) => Promise<McpSession> }>({
+  connect: async ({ closeAfter }, use) => {
+    await use(async (kite, provider) => closeAfter(await connectMcp({ url: new URL(kite.mcpUrl), authProvider: provider })));
+  },
 });
-
-async function startKite(options: FakeKiteNextOptions = {}): Promise<FakeKiteNext> {
-  const kite = await startFakeKiteNext(options);
-  cleanups.push(() => kite.close());
-  return kite;
-}
-
-interface Login {
-  provider: OAuthLoginProvider;
-  /** Every line shown on the screen (status and warnings). */
-  lines: string[];
-  /** Every link handed to the opener. */
-  opened: URL[];
-}
-
-/** A provider as the CLI makes one, with the test BROWSER (or `browser`) as the opener and the screen recorded. */
-function login(kite: FakeKiteNext, home: string, options: { browser?: OpenLink; timeoutMs?: number; signal?: AbortSignal } = {}): Login {
-  const lines: string[] = [];
-  const opened: URL[] = [];
-  const browser = options.browser ?? createOpener({ browser: BROWSER_OAUTH, platform: process.platform });
-  const provider = createOAuthProvider({
-    serverUrl: new URL(kite.mcpUrl),
-    store: createStore(home, { uid: process.getuid?.() }),
-    screen: { status: (line) => lines.push(line), warn: (line) => lines.push(line) },
-    openLink: async (url) => {
-      opened.push(url);
-      return browser(url);
-    },
-    timeoutMs: options.timeoutMs ?? 15_000,
-    signal: options.signal,
-  });
-  return { provider, lines, opened };
-}
 
 /** An earlier kite-chat run: logs in with the test BROWSER, then ends, as a process does. */
 async function earlierRun(kite: FakeKiteNext, home: string): Promise<void> {
-  const session = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: login(kite, home).provider });
+  const session = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: recordedOAuthLogin(kite.mcpUrl, home).provider });
   await session.close();
-}
-
-async function connect(kite: FakeKiteNext, provider: OAuthLoginProvider): Promise<McpSession> {
-  const session = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: provider });
-  cleanups.push(() => session.close());
-  return session;
 }
 
 /** A browser run in this process that follows the interstitial and lets the test rewrite the way back. */
@@ -99,10 +59,9 @@ function redirectUriOf(kite: FakeKiteNext, index: number): URL {
   return new URL(kite.authorizeRequests[index]?.get('redirect_uri') ?? 'http://127.0.0.1:1/');
 }
 
-test('the first connect registers, sends the browser to authorize with PKCE and saves the registration and token 0600', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
-  const { provider, lines, opened } = login(kite, home);
+test('the first connect registers, sends the browser to authorize with PKCE and saves the registration and token 0600', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const { provider, lines, opened } = recordedOAuthLogin(kite.mcpUrl, home);
 
   const session = await connect(kite, provider);
 
@@ -133,11 +92,10 @@ test('the first connect registers, sends the browser to authorize with PKCE and 
   expect(provider.authorizationPending).toBe(false);
 });
 
-test('a second connect uses the saved token: no browser, no registration, no new authorization', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
+test('a second connect uses the saved token: no browser, no registration, no new authorization', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   await earlierRun(kite, home);
-  const again = login(kite, home);
+  const again = recordedOAuthLogin(kite.mcpUrl, home);
   const firstRequest = kite.requests.length;
 
   const session = await connect(kite, again.provider);
@@ -148,13 +106,12 @@ test('a second connect uses the saved token: no browser, no registration, no new
   expect(kite.requests.slice(firstRequest).every((request) => request.path === '/mcp' && request.bearer === 'valid')).toBe(true);
 });
 
-test('an expired token is refreshed without a browser when the server issues refresh tokens', async () => {
-  const kite = await startKite({ refreshTokens: true });
-  const home = await temporaryFolder();
+test('an expired token is refreshed without a browser when the server issues refresh tokens', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext({ refreshTokens: true }));
   await earlierRun(kite, home);
   const before = await savedEntry(home, kite);
   kite.expireTokens();
-  const again = login(kite, home);
+  const again = recordedOAuthLogin(kite.mcpUrl, home);
 
   const session = await connect(kite, again.provider);
 
@@ -166,12 +123,11 @@ test('an expired token is refreshed without a browser when the server issues ref
   expect(after.tokens?.['refresh_token']).not.toBe(before.tokens?.['refresh_token']); // the fake rotates them
 });
 
-test('an expired token without a refresh token sends the user to authorize again, on the registered port', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
+test('an expired token without a refresh token sends the user to authorize again, on the registered port', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   await earlierRun(kite, home);
   kite.expireTokens();
-  const again = login(kite, home);
+  const again = recordedOAuthLogin(kite.mcpUrl, home);
 
   await connect(kite, again.provider);
 
@@ -180,12 +136,11 @@ test('an expired token without a refresh token sends the user to authorize again
   expect(redirectUriOf(kite, 1).href).toBe(redirectUriOf(kite, 0).href);
 });
 
-test('a revoked refresh token is forgotten and the user is sent to authorize again', async () => {
-  const kite = await startKite({ refreshTokens: true });
-  const home = await temporaryFolder();
+test('a revoked refresh token is forgotten and the user is sent to authorize again', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext({ refreshTokens: true }));
   await earlierRun(kite, home);
   kite.revokeTokens();
-  const again = login(kite, home);
+  const again = recordedOAuthLogin(kite.mcpUrl, home);
 
   await connect(kite, again.provider);
 
@@ -194,14 +149,13 @@ test('a revoked refresh token is forgotten and the user is sent to authorize aga
   expect(kite.requests.some((request) => request.path === '/token' && request.status === 400)).toBe(true);
 });
 
-test('a redirect that comes back with another state is refused in one line and no token is asked for', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
+test('a redirect that comes back with another state is refused in one line and no token is asked for', async ({ closeAfter, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   const forged = inProcessBrowser((redirect) => {
     redirect.searchParams.set('state', 'forged-by-another-page');
     return redirect;
   });
-  const { provider } = login(kite, home, { browser: forged });
+  const { provider } = recordedOAuthLogin(kite.mcpUrl, home, { browser: forged });
 
   const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: provider }).catch((error: unknown) => error);
 
@@ -213,15 +167,14 @@ test('a redirect that comes back with another state is refused in one line and n
   expect(await isListening(redirectUriOf(kite, 0))).toBe(false);
 });
 
-test('an authorization the server denies ends the login with its error code', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
+test('an authorization the server denies ends the login with its error code', async ({ closeAfter, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
   const denied = inProcessBrowser((redirect) => {
     const state = redirect.searchParams.get('state') ?? '';
     return new URL(`${redirect.origin}${redirect.pathname}?error=access_denied&error_description=User+said+no&state=${state}`);
   });
 
-  const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: login(kite, home, { browser: denied }).provider }).catch(
+  const failure = await connectMcp({ url: new URL(kite.mcpUrl), authProvider: recordedOAuthLogin(kite.mcpUrl, home, { browser: denied }).provider }).catch(
     (error: unknown) => error,
   );
 
@@ -230,10 +183,9 @@ test('an authorization the server denies ends the login with its error code', as
   expect(kite.counters.tokenRequests).toBe(0);
 });
 
-test('a token revoked mid-session: the user authorizes again and the refused call is reported, not repeated', async () => {
-  const kite = await startKite();
-  const home = await temporaryFolder();
-  const { provider, opened } = login(kite, home);
+test('a token revoked mid-session: the user authorizes again and the refused call is reported, not repeated', async ({ closeAfter, connect, home }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const { provider, opened } = recordedOAuthLogin(kite.mcpUrl, home);
   const session = await connect(kite, provider);
   kite.revokeTokens();
 

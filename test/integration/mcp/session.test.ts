@@ -2,42 +2,40 @@
 // by id, gone sessions, timeouts, aborts, unreachable and broken servers, close vs terminate, and a dropped stream.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
 import { ConfigError, McpConnectError } from '../../../src/errors.js';
 import { failureFromHttpStatus } from '../../../src/mcp/errors.js';
 import { connectMcp, McpSessionGoneError, ToolTimeoutError, type McpSession, type TransportKind } from '../../../src/mcp/session.js';
-import { startFakeKite, type FakeKite, type FakeKiteOptions } from '../../support/fake-kite/index.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, describe, expect } from '../../support/fixtures.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+/**
+ * `connect(options)`: connectMcp, its session closed after the test; `startHttp(handler)`: an HTTP server on
+ * 127.0.0.1:0 that runs `handler` for every request, closed after the test.
+ */
+const test = base.extend<{
+  connect: (options: Parameters<typeof connectMcp>[0]) => Promise<McpSession>;
+  startHttp: (handler: Parameters<typeof createServer>[1]) => Promise<{ origin: string; server: Server }>;
+}>({
+  connect: async ({ closeAfter }, use) => {
+    await use(async (options) => closeAfter(await connectMcp(options)));
+  },
+  startHttp: async ({ closeAfter }, use) => {
+    await use(async (handler) => {
+      const server = createServer(handler);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      closeAfter({
+        close: () => {
+          server.closeAllConnections();
+          return new Promise((resolve) => server.close(resolve));
+        },
+      });
+      return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+    });
+  },
 });
-
-async function startServer(options: FakeKiteOptions = {}): Promise<FakeKite> {
-  const server = await startFakeKite(options);
-  cleanups.push(() => server.close());
-  return server;
-}
-
-async function connect(options: Parameters<typeof connectMcp>[0]): Promise<McpSession> {
-  const session = await connectMcp(options);
-  cleanups.push(() => session.close());
-  return session;
-}
 
 function urlOf(server: FakeKite, kind: TransportKind): URL {
   return new URL(kind === 'sse' ? server.sseUrl : server.mcpUrl);
-}
-
-/** An HTTP server on 127.0.0.1:0 that runs `handler` for every request. */
-async function startHttp(handler: Parameters<typeof createServer>[1]): Promise<{ origin: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 /** A loopback port that was just free and now has nobody listening. */
@@ -59,8 +57,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
-  test('lists all 22 tools and answers a second listing from the cache without asking the server', async () => {
-    const server = await startServer();
+  test('lists all 22 tools and answers a second listing from the cache without asking the server', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: urlOf(server, kind) });
     const tools = await session.listTools();
     expect(tools).toHaveLength(22);
@@ -72,8 +70,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect(session.resumed).toBe(false);
   });
 
-  test('calls a tool with its arguments: a Kite error text is an error result, data after login is not', async () => {
-    const server = await startServer();
+  test('calls a tool with its arguments: a Kite error text is an error result, data after login is not', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: urlOf(server, kind) });
     const before = await session.callTool('get_holdings', { limit: 2 });
     expect(before).toEqual({ isError: true, content: [{ type: 'text', text: 'Please log in first using the login tool' }] });
@@ -84,8 +82,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect(server.requests.filter((request) => request.tool === 'get_holdings').map((request) => request.arguments)).toEqual([{ limit: 2 }, { limit: 2 }]);
   });
 
-  test('an unknown tool comes back as an error result naming the tool, not as an exception', async () => {
-    const server = await startServer();
+  test('an unknown tool comes back as an error result naming the tool, not as an exception', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: urlOf(server, kind) });
     const result = await session.callTool('no_such_tool', {});
     expect(result.isError).toBe(true);
@@ -93,8 +91,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect(result.content[0]?.text).toMatch(/no_such_tool/);
   });
 
-  test('a tool that outlives its timeout fails with ToolTimeoutError naming the tool and the seconds', async () => {
-    const server = await startServer();
+  test('a tool that outlives its timeout fails with ToolTimeoutError naming the tool and the seconds', async ({ startKite, connect }) => {
+    const server = await startKite();
     server.faults.hangTools.add('get_quotes');
     const session = await connect({ url: urlOf(server, kind) });
     const error = await rejection(session.callTool('get_quotes', { instruments: ['NSE:INFY'] }, { timeoutMs: 300 }));
@@ -103,8 +101,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect((await session.callTool('login', {})).isError).toBe(false);
   });
 
-  test('an aborted call rejects with the abort error and leaves the session usable', async () => {
-    const server = await startServer();
+  test('an aborted call rejects with the abort error and leaves the session usable', async ({ startKite, connect }) => {
+    const server = await startKite();
     server.faults.hangTools.add('get_ohlc');
     const session = await connect({ url: urlOf(server, kind) });
     const controller = new AbortController();
@@ -117,8 +115,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect((await session.callTool('login', {})).isError).toBe(false);
   });
 
-  test('a call with an already aborted signal never reaches the server', async () => {
-    const server = await startServer();
+  test('a call with an already aborted signal never reaches the server', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: urlOf(server, kind) });
     const error = await rejection(session.callTool('get_ltp', {}, { signal: AbortSignal.abort() }));
     expect((error as Error).name).toBe('AbortError');
@@ -137,7 +135,7 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     );
   });
 
-  test('https to a server that speaks plain http is reported as a TLS error', async () => {
+  test('https to a server that speaks plain http is reported as a TLS error', async ({ startHttp }) => {
     const { origin } = await startHttp((_request, response) => response.end('plain'));
     const url = new URL(`${origin.replace('http:', 'https:')}${kind === 'sse' ? '/sse' : '/mcp'}`);
     const error = await rejection(connectMcp({ url }));
@@ -145,8 +143,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect((error as Error).message).toMatch(/^Cannot reach the Kite MCP server at https:\/\/127\.0\.0\.1:\d+\/(sse|mcp) \(TLS error[^)]*\): /);
   });
 
-  test('a URL with a user name or password is refused as a configuration error without echoing them', async () => {
-    const server = await startServer();
+  test('a URL with a user name or password is refused as a configuration error without echoing them', async ({ startKite }) => {
+    const server = await startKite();
     const url = urlOf(server, kind);
     url.username = 'trader';
     url.password = 'hunter2';
@@ -156,24 +154,24 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
     expect(server.requests).toHaveLength(0);
   });
 
-  test('a server answering HTTP 503 is an McpConnectError that says the server failed', async () => {
-    const server = await startServer();
+  test('a server answering HTTP 503 is an McpConnectError that says the server failed', async ({ startKite }) => {
+    const server = await startKite();
     server.faults.httpStatus = 503;
     const error = await rejection(connectMcp({ url: urlOf(server, kind) }));
     expect(error).toBeInstanceOf(McpConnectError);
     expect((error as Error).message).toMatch(/^The Kite MCP server at http:\/\/127\.0\.0\.1:\d+\/(sse|mcp) failed \(HTTP 503\): /);
   });
 
-  test('a reply that is not MCP is an McpConnectError saying the server does not answer as MCP', async () => {
-    const server = await startServer();
+  test('a reply that is not MCP is an McpConnectError saying the server does not answer as MCP', async ({ startKite }) => {
+    const server = await startKite();
     server.faults.garbage = true;
     const error = await rejection(connectMcp({ url: urlOf(server, kind) }));
     expect(error).toBeInstanceOf(McpConnectError);
     expect((error as Error).message).toMatch(/^The server at http:\/\/127\.0\.0\.1:\d+\/(sse|mcp) does not answer as an MCP server \(/);
   });
 
-  test('close() ends the connection without sending DELETE', async () => {
-    const server = await startServer();
+  test('close() ends the connection without sending DELETE', async ({ startKite }) => {
+    const server = await startKite();
     const session = await connectMcp({ url: urlOf(server, kind) });
     await session.callTool('get_profile', {});
     await session.close();
@@ -183,8 +181,8 @@ describe.each(['sse', 'streamable-http'] as const)('over %s', (kind) => {
 });
 
 describe('Streamable HTTP sessions', () => {
-  test('a second connection with the first one\'s session id resumes it, and its login, without a second initialize', async () => {
-    const server = await startServer();
+  test('a second connection with the first one\'s session id resumes it, and its login, without a second initialize', async ({ startKite, connect }) => {
+    const server = await startKite();
     const first = await connectMcp({ url: new URL(server.mcpUrl) });
     const sessionId = first.sessionId;
     expect(sessionId).toMatch(/^kitemcp-/);
@@ -201,8 +199,8 @@ describe('Streamable HTTP sessions', () => {
     expect(server.requests.filter((request) => request.tool === 'get_profile').map((request) => request.sessionId)).toEqual([sessionId]);
   });
 
-  test('a saved id the server never knew fails at connect with McpSessionGoneError 400 and no id in the message', async () => {
-    const server = await startServer();
+  test('a saved id the server never knew fails at connect with McpSessionGoneError 400 and no id in the message', async ({ startKite }) => {
+    const server = await startKite();
     const sessionId = 'kitemcp-00000000-0000-4000-8000-000000000000';
     const error = await rejection(connectMcp({ url: new URL(server.mcpUrl), sessionId }));
     expect(error).toBeInstanceOf(McpSessionGoneError);
@@ -211,8 +209,8 @@ describe('Streamable HTTP sessions', () => {
     expect(server.requests.some((request) => request.rpcMethod === 'initialize')).toBe(false);
   });
 
-  test('a saved id whose session expired fails at connect with McpSessionGoneError 404', async () => {
-    const server = await startServer();
+  test('a saved id whose session expired fails at connect with McpSessionGoneError 404', async ({ startKite }) => {
+    const server = await startKite();
     const first = await connectMcp({ url: new URL(server.mcpUrl) });
     await first.close();
     server.expireSession(first.sessionId ?? '');
@@ -222,8 +220,8 @@ describe('Streamable HTTP sessions', () => {
     expect((error as McpSessionGoneError).exitCode).toBe(4);
   });
 
-  test('a session that ends in the middle of a conversation makes the next call throw McpSessionGoneError', async () => {
-    const server = await startServer();
+  test('a session that ends in the middle of a conversation makes the next call throw McpSessionGoneError', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.mcpUrl) });
     await session.callTool('get_profile', {});
     server.expireSession(session.sessionId ?? '');
@@ -232,8 +230,8 @@ describe('Streamable HTTP sessions', () => {
     expect((error as McpSessionGoneError).status).toBe(404);
   });
 
-  test('a server that goes away mid-conversation makes the call fail with one line naming the tool, not the session', async () => {
-    const server = await startServer();
+  test('a server that goes away mid-conversation makes the call fail with one line naming the tool, not the session', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.mcpUrl) });
     await session.callTool('get_profile', {});
     await server.close();
@@ -247,8 +245,8 @@ describe('Streamable HTTP sessions', () => {
     expect((error as Error).message).not.toContain(session.sessionId);
   });
 
-  test('a cut of the optional GET stream is noise: onLost stays silent and calls keep working', async () => {
-    const server = await startServer();
+  test('a cut of the optional GET stream is noise: onLost stays silent and calls keep working', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.mcpUrl) });
     server.completeLogin(session.sessionId ?? '');
     const reasons: string[] = [];
@@ -261,8 +259,8 @@ describe('Streamable HTTP sessions', () => {
     expect(reasons).toEqual([]);
   });
 
-  test('terminate() sends DELETE, after which the id can no longer be resumed', async () => {
-    const server = await startServer();
+  test('terminate() sends DELETE, after which the id can no longer be resumed', async ({ startKite }) => {
+    const server = await startKite();
     const session = await connectMcp({ url: new URL(server.mcpUrl) });
     const sessionId = session.sessionId;
     await session.terminate();
@@ -270,15 +268,15 @@ describe('Streamable HTTP sessions', () => {
     await expect(connectMcp({ url: new URL(server.mcpUrl), sessionId })).rejects.toBeInstanceOf(McpSessionGoneError);
   });
 
-  test('terminate() of a session the server already ended completes and closes the session', async () => {
-    const server = await startServer();
+  test('terminate() of a session the server already ended completes and closes the session', async ({ startKite }) => {
+    const server = await startKite();
     const session = await connectMcp({ url: new URL(server.mcpUrl) });
     server.expireSession(session.sessionId ?? '');
     await session.terminate();
     await expect(session.callTool('get_profile', {})).rejects.toBeInstanceOf(McpConnectError);
   });
 
-  test('a server that accepts the connection but never answers fails at the connect timeout', async () => {
+  test('a server that accepts the connection but never answers fails at the connect timeout', async ({ startHttp }) => {
     const { origin } = await startHttp(() => {}); // holds every request open
     const error = await rejection(connectMcp({ url: new URL(`${origin}/mcp`), connectTimeoutMs: 200 }));
     expect(error).toBeInstanceOf(McpConnectError);
@@ -287,7 +285,7 @@ describe('Streamable HTTP sessions', () => {
     );
   });
 
-  test('a plain web page at the URL is not mistaken for an MCP server', async () => {
+  test('a plain web page at the URL is not mistaken for an MCP server', async ({ startHttp }) => {
     const { origin } = await startHttp((_request, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'));
     const error = await rejection(connectMcp({ url: new URL(`${origin}/mcp`) }));
     expect((error as Error).message).toBe(
@@ -297,8 +295,8 @@ describe('Streamable HTTP sessions', () => {
 });
 
 describe('SSE sessions', () => {
-  test('onLost fires once with a reason without the session id when the server drops the stream', async () => {
-    const server = await startServer();
+  test('onLost fires once with a reason without the session id when the server drops the stream', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.sseUrl) });
     const sessionId = session.sessionId;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -316,8 +314,8 @@ describe('SSE sessions', () => {
     await expect.poll(() => late.length).toBe(1);
   });
 
-  test('onLost fires when the server ends the SSE session by closing its stream', async () => {
-    const server = await startServer();
+  test('onLost fires when the server ends the SSE session by closing its stream', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.sseUrl) });
     const reasons: string[] = [];
     session.onLost((reason) => reasons.push(reason));
@@ -326,8 +324,8 @@ describe('SSE sessions', () => {
     expect(reasons[0]).toBe(`The connection to the Kite MCP server at ${server.sseUrl} dropped.`);
   });
 
-  test('a given session id is ignored: SSE cannot resume, so a new session starts', async () => {
-    const server = await startServer();
+  test('a given session id is ignored: SSE cannot resume, so a new session starts', async ({ startKite, connect }) => {
+    const server = await startKite();
     const session = await connect({ url: new URL(server.sseUrl), sessionId: 'kitemcp-stale' });
     expect(session.resumed).toBe(false);
     expect(server.requests.filter((request) => request.rpcMethod === 'initialize')).toHaveLength(1);

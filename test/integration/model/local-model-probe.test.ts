@@ -3,19 +3,12 @@
 // port list is injected (CliIo.localModelServers), so the scripted OpenAI server on a free port plays Ollama; the
 // CLI runs in process through main(), as bin.ts calls it.
 import { PassThrough } from 'node:stream';
-import { afterEach, expect, test } from 'vitest';
 import { main, type CliIo } from '../../../src/cli.js';
 import type { LocalModelServer } from '../../../src/model/local-model-probe.js';
 import { closedOrigin } from '../../support/faults-harness.js';
+import { expect, test } from '../../support/fixtures.js';
 import { temporaryFolder } from '../../support/run-cli.js';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
-
-let local: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await local?.close();
-  local = undefined;
-});
 
 const TODAY = 'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.';
 
@@ -46,8 +39,8 @@ function portOf(server: ScriptedOpenAI): number {
   return Number(new URL(server.baseURL).port);
 }
 
-test('with no key and no base URL, a server on an injected loopback port is named with the exact line to use it', async () => {
-  local = await startScriptedOpenAI([], { models: ['nomic-embed-text', 'qwen3:8b', 'llama3.2:3b'] });
+test('with no key and no base URL, a server on an injected loopback port is named with the exact line to use it', async ({ closeAfter }) => {
+  const local = closeAfter(await startScriptedOpenAI([], { models: ['nomic-embed-text', 'qwen3:8b', 'llama3.2:3b'] }));
   const nobody = Number(new URL(await closedOrigin()).port);
 
   const run = await runMain(['--ask', 'What is my portfolio worth?'], [{ name: 'LM Studio', port: nobody }, { name: 'Ollama', port: portOf(local) }]);
@@ -71,15 +64,15 @@ test('with no server on those ports the message is as it was', async () => {
   expect(run.stderr.split('\n')[0]).toBe(`kite-chat: ${TODAY}`);
 });
 
-test('a server that lists no models, or answers something else, is not suggested', async () => {
-  local = await startScriptedOpenAI([], { models: [] });
+test('a server that lists no models, or answers something else, is not suggested', async ({ closeAfter }) => {
+  const local = closeAfter(await startScriptedOpenAI([], { models: [] }));
   const run = await runMain(['--ask', 'Hi'], [{ name: 'Ollama', port: portOf(local) }]);
 
   expect(run.stderr.split('\n')[0]).toBe(`kite-chat: ${TODAY}`);
 });
 
-test('with OPENAI_BASE_URL set, nothing on this machine is asked', async () => {
-  local = await startScriptedOpenAI([], { models: ['qwen3:8b'] });
+test('with OPENAI_BASE_URL set, nothing on this machine is asked', async ({ closeAfter }) => {
+  const local = closeAfter(await startScriptedOpenAI([], { models: ['qwen3:8b'] }));
 
   const run = await runMain(['--ask', 'Hi'], [{ name: 'Ollama', port: portOf(local) }], { OPENAI_BASE_URL: 'https://openrouter.ai/api/v1' });
 
@@ -88,8 +81,8 @@ test('with OPENAI_BASE_URL set, nothing on this machine is asked', async () => {
   expect(local.requests).toEqual([]);
 });
 
-test('doctor fails the config check with the same suggestion, and checks no model', async () => {
-  local = await startScriptedOpenAI([], { models: ['qwen3:8b'] });
+test('doctor fails the config check with the same suggestion, and checks no model', async ({ closeAfter }) => {
+  const local = closeAfter(await startScriptedOpenAI([], { models: ['qwen3:8b'] }));
   const mcp = `${await closedOrigin()}/mcp`;
 
   const run = await runMain(['doctor', '--url', mcp], [{ name: 'llama.cpp', port: portOf(local) }]);

@@ -4,9 +4,9 @@
  * Streamable HTTP at /mcp behind a bearer check serving the seven mode tools with kite/mocks data. No /sse, no
  * `login` tool. Tests get a request log, counters, registration and authorize records, and token expiry/revocation.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { goError, type RequestFacts } from '../fake-kite/http-replies.js';
+import { startLoggedServer } from '../logged-http-server.js';
 import {
   createAuthorizationServer,
   DEFAULT_REGISTRATION_LIMIT,
@@ -73,7 +73,6 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
     now,
   });
   const mcp = createMcpEndpoint({ issuer, oauth, runTool: createModeToolRunner() });
-  const sockets = new Set<Socket>();
 
   async function route(request: IncomingMessage, response: ServerResponse, entry: FakeKiteNextRequest): Promise<void> {
     if (entry.path === '/mcp') return mcp.handle(request, response, (facts: RequestFacts & { bearer?: BearerKind }) => void Object.assign(entry, facts));
@@ -81,29 +80,13 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
     goError(response, 404, '404 page not found'); // Go's http.NotFound: /sse is gone, and so is everything else
   }
 
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const entry: FakeKiteNextRequest = { time: now(), httpMethod: request.method ?? 'GET', path };
-    requests.push(entry);
-    const settle = () => {
-      if (response.headersSent) entry.status = response.statusCode;
-    };
-    response.once('finish', settle).once('close', settle);
-    route(request, response, entry).then(settle, (error: unknown) => {
-      if (!response.headersSent) goError(response, 500, `fake-kite-next: ${error instanceof Error ? error.message : String(error)}`);
-      else response.destroy();
-      settle();
-    });
+  const http = await startLoggedServer({
+    name: 'fake-kite-next',
+    log: requests,
+    entry: (request, path): FakeKiteNextRequest => ({ time: now(), httpMethod: request.method ?? 'GET', path }),
+    route,
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = http.origin;
 
   return {
     origin,
@@ -116,8 +99,8 @@ export async function startFakeKiteNext(options: FakeKiteNextOptions = {}): Prom
     revokeTokens: () => oauth.revokeTokens(),
     async close() {
       await mcp.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.dropConnections();
+      await http.close();
     },
   };
 }

@@ -4,8 +4,8 @@
  * stand-in for Kite's login page) and the callback, the 22 tools of kite/tools.json answering with kite/mocks data. Built on the MCP SDK's own server classes behind a node:http layer that reproduces the Go
  * server's HTTP quirks. Tests get a request log, fault switches and login hooks; `npm run sandbox` runs it by hand.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { startLoggedServer } from '../logged-http-server.js';
 import { createFaults, createHangRelease, type FakeKiteFaults } from './faults.js';
 import { goError, type RequestFacts } from './http-replies.js';
 import { authorizePage, callback, loginLink, loginPage, statusPage, type LoginForm } from './login-pages.js';
@@ -94,7 +94,6 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
   const streamable = createStreamableHttpEndpoint({ registry, runTool, faults });
   const sse = createSseEndpoint({ registry, runTool, faults, pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS });
   const pages = { registry, signer, origin: () => origin, userName: MOCKS.profile.user_name, userId: String(MOCKS.profile['user_id']) };
-  const sockets = new Set<Socket>();
 
   async function route(request: IncomingMessage, response: ServerResponse, entry: FakeKiteRequest): Promise<void> {
     const annotate = (facts: RequestFacts) => void Object.assign(entry, facts);
@@ -113,33 +112,14 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
     }
   }
 
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const entry: FakeKiteRequest = { time: now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path };
-    requests.push(entry);
-    const settle = () => {
-      if (response.headersSent) entry.status = response.statusCode;
-    };
-    response.once('finish', settle).once('close', settle);
-    route(request, response, entry).then(settle, (error: unknown) => {
-      if (!response.headersSent) goError(response, 500, `fake-kite: ${error instanceof Error ? error.message : String(error)}`);
-      else response.destroy();
-      settle();
-    });
+  const http = await startLoggedServer({
+    name: 'fake-kite',
+    port: options.port ?? 0,
+    log: requests,
+    entry: (request, path): FakeKiteRequest => ({ time: now(), transport: transportOf(path), httpMethod: request.method ?? 'GET', path }),
+    route,
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const dropConnections = () => {
-    for (const socket of sockets) socket.destroy();
-  };
+  origin = http.origin;
 
   return {
     origin,
@@ -156,12 +136,12 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
     expireSession(sessionId) {
       if (!sse.end(sessionId)) registry.terminate(sessionId);
     },
-    dropConnections,
+    dropConnections: () => http.dropConnections(),
     async close() {
       await sse.endAll();
-      dropConnections();
+      http.dropConnections();
       hangs.releaseAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { sdkReply } from '../sdk-reply.js';
 import type { FakeKiteFaults } from './faults.js';
 import { goError, jsonRpcErrorReply, parseJson, readBody, rpcFields, type RequestFacts } from './http-replies.js';
 import { createKiteMcpServer } from './mcp-server.js';
@@ -60,18 +60,7 @@ export function createStreamableHttpEndpoint(context: StreamableHttpContext): St
     }
     annotate({ sessionId });
 
-    // Stateless (no sessionIdGenerator): the session lives in our registry, not in the transport.
-    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-    const server = createKiteMcpServer(sessionId, context.runTool);
-    await server.connect(transport);
-    // The client going away aborts the handler (a hung tool call ends) and frees the per-request server.
-    response.once('close', () => void server.close());
-    // Go reads neither Accept nor MCP-Protocol-Version, so the SDK is handed a request it cannot refuse for them.
-    const sdkRequest = new Request('http://127.0.0.1/mcp', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
-    });
-    const sdkResponse = await transport.handleRequest(sdkRequest, { parsedBody: body });
+    const sdkResponse = await sdkReply(createKiteMcpServer(sessionId, context.runTool), body, response);
     const text = await sdkResponse.text();
     if (response.destroyed) return;
     if (sdkResponse.status === 202) return void response.writeHead(202).end();
