@@ -13,6 +13,7 @@ import { userNameFromProfile, type LoginOutcome } from '../login/kite-login.js';
 import type { Complete, Usage } from '../model/openai-model.js';
 import type { Runtime } from '../session.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
+import { elideAnsweredToolResults } from '../agent/stale-results.js';
 import { createHistoryKeeper, HISTORY_SIZE, loadHistory, saveHistory } from '../terminal/input-history.js';
 import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from '../terminal/paste-input.js';
 import { createPersonQuestions } from '../terminal/questions.js';
@@ -170,7 +171,7 @@ async function runUserTurn(
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
-  state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
+  state.messages = elideAnsweredToolResults([...(result.trimmedHistory ?? messages), ...result.messages]);
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
