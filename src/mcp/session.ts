@@ -10,6 +10,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { UNCHECKED_OUTPUT } from './unchecked-output.js';
 import { CliError, ConfigError, LoginRequiredError, McpConnectError } from '../errors.js';
 import {
   AuthorizationRenewedError,
@@ -170,7 +171,7 @@ async function connectOnce(options: ConnectOptions): Promise<McpSession> {
     transportKind === 'sse'
       ? new SSEClientTransport(url, transportOptions)
       : new StreamableHTTPClientTransport(url, { ...transportOptions, ...(resumeId === undefined ? {} : { sessionId: resumeId }) });
-  const client = new Client(CLIENT_INFO);
+  const client = new Client(CLIENT_INFO, { jsonSchemaValidator: UNCHECKED_OUTPUT });
   // The negotiated version is handed to the transport after initialize; catch it on the way for McpSession.server.
   let protocolVersion: string | undefined;
   const setProtocolVersion = transport.setProtocolVersion.bind(transport);
