@@ -4,12 +4,12 @@
  * result; the naive agent's beside it. stable_prefix: how many of the session's requests begin with a system prompt
  * and tool definitions byte-identical to the first request's, the part a provider's prompt cache can keep.
  */
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { Metric } from './metric.js';
 import { EXPECTED_REQUESTS, recordSessions } from './session-recording.js';
 import { round } from './statistics.js';
 import { countPromptTokens } from './token-count.js';
 import type { RecordedBody } from '../test/support/scripted-openai.js';
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 export async function measureFirstRequestTokens(progress: (line: string) => void): Promise<Metric> {
   const { ours, naive } = await recordSessions(progress);
