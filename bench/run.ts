@@ -4,6 +4,7 @@
  * BENCHMARKS.md. Progress goes to stderr. `--only NAME,…` runs a subset and leaves BENCHMARKS.md alone, as does
  * `--no-write`. Exits 1 when a benchmark fails to run; a missed target is reported, not an error.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { measureColdStart } from './cold-start.js';
@@ -43,13 +44,14 @@ async function main(): Promise<number> {
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   const metrics: Metric[] = [];
   const started = performance.now();
+  const [loadAtStart = 0] = loadavg();
   for (const benchmark of selected) {
     process.stderr.write(`bench: ${benchmark.name}\n`);
     metrics.push(await benchmark.measure(progress));
   }
   process.stderr.write(`bench: done in ${Math.round((performance.now() - started) / 1000)} s\n\n`);
 
-  const facts = runFacts(COMMAND);
+  const facts = runFacts(COMMAND, loadAtStart);
   const table = `${terminalTable(metrics)}\n\n${facts.machine}\n`;
   if (values.json === true) {
     process.stderr.write(table);
