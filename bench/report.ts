@@ -4,7 +4,7 @@
  * the block is written by hand and never touched. Pure but for reading and writing that one file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { targetMet, targetText, type Metric } from './metric.js';
 
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edit the prose outside) -->';
@@ -16,14 +16,16 @@ export interface RunFacts {
   machine: string;
 }
 
-export function runFacts(command: string): RunFacts {
+/** `loadAtStart` is the 1-minute load average when the run began; the machine may be shared, and timings move with it. */
+export function runFacts(command: string, loadAtStart: number): RunFacts {
   const cores = cpus();
   const model = cores[0]?.model.trim() ?? 'unknown CPU';
   const memoryGiB = Math.round(totalmem() / 1024 ** 3);
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
   return {
     date: new Date().toISOString().slice(0, 10),
     command,
-    machine: `${cores.length} cores (${model}), ${memoryGiB} GiB memory, Node ${process.version}, ${process.platform} ${process.arch}`,
+    machine: `${cores.length} cores (${model}), ${memoryGiB} GiB memory, Node ${process.version}, ${process.platform} ${process.arch}, ${load}`,
   };
 }
 

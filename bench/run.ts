@@ -1,12 +1,14 @@
 /**
- * `npm run bench` (after the build): runs the five benchmarks one after another against loopback fakes, prints the
+ * `npm run bench` (after the build): runs the benchmarks one after another against loopback fakes, prints the
  * table (or, with --json, one JSON object on stdout and the table on stderr) and rewrites the generated block of
  * BENCHMARKS.md. Progress goes to stderr. `--only NAME,…` runs a subset and leaves BENCHMARKS.md alone, as does
  * `--no-write`. Exits 1 when a benchmark fails to run; a missed target is reported, not an error.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { measureColdStart } from './cold-start.js';
+import { measureFirstRequestTokens, measureStablePrefix } from './first-request.js';
 import type { Metric } from './metric.js';
 import { measureParallelSpeedup } from './parallel-speedup.js';
 import { measurePromptTokens } from './prompt-tokens.js';
@@ -22,6 +24,8 @@ const BENCHMARKS: { name: string; measure: (progress: (line: string) => void) =>
   { name: 'tool_overhead_ms', measure: measureToolOverhead },
   { name: 'parallel_speedup', measure: measureParallelSpeedup },
   { name: 'prompt_tokens', measure: measurePromptTokens },
+  { name: 'first_request_tokens', measure: measureFirstRequestTokens },
+  { name: 'stable_prefix', measure: measureStablePrefix },
   { name: 'rss_mb', measure: measureReplMemory },
 ];
 
@@ -40,13 +44,14 @@ async function main(): Promise<number> {
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   const metrics: Metric[] = [];
   const started = performance.now();
+  const [loadAtStart = 0] = loadavg();
   for (const benchmark of selected) {
     process.stderr.write(`bench: ${benchmark.name}\n`);
     metrics.push(await benchmark.measure(progress));
   }
   process.stderr.write(`bench: done in ${Math.round((performance.now() - started) / 1000)} s\n\n`);
 
-  const facts = runFacts(COMMAND);
+  const facts = runFacts(COMMAND, loadAtStart);
   const table = `${terminalTable(metrics)}\n\n${facts.machine}\n`;
   if (values.json === true) {
     process.stderr.write(table);

@@ -6,8 +6,16 @@
  * as whoever sent it expects.
  */
 import { homedir } from 'node:os';
-import { main } from './cli.js';
-import { restoreTerminal } from './terminal/restore.js';
+import { setFlagsFromString } from 'node:v8';
+
+// Before anything else loads: the bundle's source maps (scripts/build.mjs) are only read for modules loaded after
+// this, and they make a stack trace (NODE_DEBUG=kite-chat, a crash) name our src/ files and lines.
+process.setSourceMapsEnabled(true);
+// fetch (undici) parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with TurboFan in the background
+// once it is hot, and exiting waits for that compile: 100–250 ms after the answer on a busy machine. Liftoff alone
+// parses our few kilobytes just as well, and the process exits at once (BENCHMARKS.md, cold_start_ms).
+setFlagsFromString('--liftoff-only');
+const [{ main }, { restoreTerminal }] = await Promise.all([import('./cli.js'), import('./terminal/restore.js')]);
 
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {

@@ -1,8 +1,9 @@
-// Builds dist/ once before the tests, so spawned-CLI tests run the compiled kite-chat exactly as users do.
+// Builds dist/ once before the tests with `npm run build`'s own command (scripts/build.mjs, the esbuild bundle), so
+// spawned-CLI tests run exactly the kite-chat users run.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 }

@@ -7,6 +7,7 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { runTurn, type TurnResult } from '../agent/loop.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
+import { elideAnsweredToolResults } from '../agent/stale-results.js';
 import type { Config } from '../config/resolve.js';
 import { CliError } from '../errors.js';
 import type { Session } from '../session.js';
@@ -107,7 +108,7 @@ async function runUserTurn(
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
-  state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
+  state.messages = elideAnsweredToolResults([...(result.trimmedHistory ?? messages), ...result.messages]);
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.

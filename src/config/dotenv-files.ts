@@ -80,10 +80,13 @@ async function readApprovals(store: Store): Promise<Record<string, Approval>> {
   return Object.fromEntries(entries);
 }
 
-/** dotenv is loaded only when there is a file to parse: most runs have none. */
+/**
+ * dotenv is loaded only when there is a file to parse: most runs have none. It is a CommonJS package, and the bundle
+ * (scripts/build.mjs) exposes a lazily imported one as the default export only, so read `parse` from there.
+ */
 async function parseDotenv(text: string | Buffer): Promise<Record<string, string>> {
-  const { parse } = await import('dotenv');
-  return parse(text);
+  const { default: dotenv } = await import('dotenv');
+  return dotenv.parse(text);
 }
 
 async function realFolder(path: string): Promise<string> {

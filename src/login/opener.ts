@@ -3,8 +3,6 @@
  * never through a shell (CVE-2025-6514 was a login URL run through a shell). The caller checks the link first
  * (login/safe-link.ts); this module only starts the program and does not wait for it.
  */
-import { spawn } from 'node:child_process';
-
 export type OpenLink = (url: URL) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 /** The system opener per platform; `start` is a cmd.exe built-in, so Windows uses explorer.exe instead. */
@@ -16,8 +14,10 @@ function systemOpener(platform: NodeJS.Platform): string {
 
 export function createOpener(options: { browser: string | undefined; platform: NodeJS.Platform }): OpenLink {
   const program = options.browser ?? systemOpener(options.platform);
-  return (url) =>
-    new Promise((resolve) => {
+  return async (url) => {
+    // Loaded when a link is opened, not at every start: node:child_process costs a start ~5 ms (BENCHMARKS.md).
+    const { spawn } = await import('node:child_process');
+    return new Promise((resolve) => {
       const child = spawn(program, [url.href], { shell: false, stdio: 'ignore', detached: true });
       child.once('error', (error) => resolve({ ok: false, reason: `could not start '${program}' (${error.message})` }));
       child.once('spawn', () => {
@@ -25,4 +25,5 @@ export function createOpener(options: { browser: string | undefined; platform: N
         resolve({ ok: true });
       });
     });
+  };
 }

@@ -8,6 +8,7 @@ import { debuglog } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UNCHECKED_OUTPUT } from './unchecked-output.js';
 import { safeLine } from '../redact.js';
 import { errorChainText, serverPlace } from './errors.js';
 import type { OAuthLoginProvider } from './oauth.js';
@@ -64,7 +65,7 @@ export function openLink(options: LinkOptions): Link {
   const resumeId = transportKind === 'streamable-http' && options.sessionId !== '' ? options.sessionId : undefined;
   const seen = { sseSessionId: undefined as string | undefined, protocolVersion: undefined as string | undefined };
   const transport = createTransport(options, transportKind, resumeId, seen);
-  const client = new Client(CLIENT_INFO);
+  const client = new Client(CLIENT_INFO, { jsonSchemaValidator: UNCHECKED_OUTPUT });
   const currentSessionId = () => (transport instanceof StreamableHTTPClientTransport ? transport.sessionId : seen.sseSessionId);
   const lostListeners: ((reason: string) => void)[] = [];
   const link: Link = {

@@ -27,11 +27,10 @@ const MISSING_SYMBOL = 'holding_detail needs a symbol, for example {"symbol": "N
 const portfolioSummary: LocalTool = {
   name: 'portfolio_summary',
   description:
-    'Portfolio totals computed exactly by kite-chat from the live account (holdings, mutual funds, positions, ' +
-    "margins): invested and current value, unrealised P&L in ₹ and %, today's change, equity and mutual-fund parts, " +
-    'available cash and margin used, best and worst holdings by P&L % and by today\'s change %, allocation by holding, ' +
-    'exchange and product, and day and net positions with P&L, as of now in IST. Use it for any total, percentage, ' +
-    'P&L or ranking and quote its figures instead of computing your own. No arguments.',
+    'Exact live-account figures, computed now by kite-chat: invested and current value, unrealised ' +
+    "P&L (₹, %), today's change, equity and mutual-fund parts, cash and margin used, best and worst holdings (P&L %, " +
+    "today's %), allocation by holding, exchange and product, day and net positions. Use it for any total, " +
+    'percentage, P&L or ranking; quote its figures.',
   inputSchema: { type: 'object', properties: {} },
   async run(_args, read, signal, now) {
     const [holdings, funds, positions, margins] = await Promise.allSettled([
@@ -56,17 +55,13 @@ const portfolioSummary: LocalTool = {
 const holdingDetail: LocalTool = {
   name: 'holding_detail',
   description:
-    "One holding from the live account with figures computed exactly by kite-chat: quantity (including T+1 shares), " +
-    "average and last price, invested and current value, unrealised P&L in ₹ and %, today's change, and its share " +
-    'of the portfolio. Finds equity by symbol ("INFY" or "NSE:INFY") and mutual funds by ISIN; when nothing ' +
-    'matches it lists close matches. Quote its figures instead of computing your own.',
+    "One holding's exact live figures, computed by kite-chat: quantity (T+1 included), average and " +
+    "last price, invested and current value, unrealised P&L (₹, %), today's change, portfolio share; close matches " +
+    'when none matches. Quote its figures.',
   inputSchema: {
     type: 'object',
     properties: {
-      symbol: {
-        type: 'string',
-        description: 'Trading symbol, optionally with exchange: "INFY" or "NSE:INFY"; a mutual fund by its ISIN.',
-      },
+      symbol: { type: 'string', description: 'INFY or NSE:INFY; a mutual fund by its ISIN' },
     },
     required: ['symbol'],
   },

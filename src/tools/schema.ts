@@ -1,13 +1,15 @@
 /**
  * MCP tools as OpenAI functions, and the way back. toOpenAITools() gives each tool a valid, unique function name
- * (remembering the server's own) and a parameters schema OpenAI accepts (tools/json-schema.ts); parseToolArguments() checks
- * what the model sends before anything reaches the server; toolResultText() narrows a tool result to text.
+ * (remembering the server's own), a parameters schema OpenAI accepts (tools/json-schema.ts) and descriptions in fewer
+ * words (tools/concise-texts.ts); parseToolArguments() checks what the model sends before anything reaches the
+ * server; toolResultText() narrows a tool result to text.
  * Pure: no SDK at runtime, no I/O. Capping and compacting results happen in the caller.
  */
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { isRecord } from '../json.js';
 import { describeValue, validateValue } from './json-schema-check.js';
 import { normaliseSchema } from './json-schema.js';
+import { conciseParameters, conciseToolDescription } from './concise-texts.js';
 import type { Tool, ToolContent, ToolOutcome, ToolResult } from './tool.js';
 
 /** OpenAI answers 400 string_above_max_length beyond this (seen in getsentry/sentry-mcp#106, OpenHands#4838). */
@@ -45,8 +47,10 @@ export function toOpenAITools(tools: readonly Tool[]): ToolEntry[] {
   const distinct = tools.filter((tool) => !seen.has(tool.name) && seen.add(tool.name));
   const functionNames = assignFunctionNames(distinct.map((tool) => tool.name));
   return distinct.map((tool) => {
-    const inputSchema = normaliseSchema(tool.inputSchema);
-    const description = toolDescription(tool.description);
+    const normalised = normaliseSchema(tool.inputSchema);
+    // Fewer words for the same facts (tools/concise-texts.ts): these go with every request.
+    const inputSchema = conciseParameters(normalised);
+    const description = toolDescription(conciseToolDescription(tool.name, tool.description, normalised));
     const definition: ChatCompletionFunctionTool = {
       type: 'function',
       function: {

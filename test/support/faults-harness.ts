@@ -36,18 +36,18 @@ export function askFixture(question: string) {
 }
 
 export type ReplWith = (
-  steps: ScriptedStep[], options?: { autoLogin?: boolean },
+  steps: ScriptedStep[], options?: { autoLogin?: boolean; args?: readonly string[] },
 ) => Promise<{ session: PtySession; fake: FakeKite; fakeModel: ScriptedOpenAI }>;
 
 /**
- * The `replWith` fixture (`test.extend({ replWith })`): `replWith(steps)` starts the REPL against a fake Kite (logged
+ * The `replWith` fixture (`test.extend({ replWith })`): `replWith(steps, { autoLogin, args })` starts the REPL against a fake Kite (logged
  * in unless `autoLogin: false`), the model answering with `steps`, and waits for its prompt.
  */
 export async function replWith({ startKite, model, repl }: Needs<'startKite' | 'model' | 'repl'>, use: (start: ReplWith) => Promise<void>): Promise<void> {
   await use(async (steps, options = {}) => {
     const fake = await startKite({ autoLogin: options.autoLogin ?? true });
     model.push(...steps);
-    const session = repl(['--url', fake.mcpUrl, '--no-browser']);
+    const session = repl(['--url', fake.mcpUrl, '--no-browser', ...(options.args ?? [])]);
     await session.waitFor('›');
     return { session, fake, fakeModel: model };
   });

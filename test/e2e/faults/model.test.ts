@@ -6,6 +6,7 @@ import { ModelApiError } from '../../../src/errors.js';
 import { TRIMMED_TOOL_RESULT } from '../../../src/agent/history-budget.js';
 import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
 import { test as base, expect, OPENAI_KEY } from '../../support/fixtures.js';
+import type { ScriptedStep } from '../../support/scripted-openai.js';
 import {
   askFixture, completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type Ask, type ReplWith,
 } from '../../support/faults-harness.js';
@@ -118,16 +119,23 @@ test('in the REPL a broken stream costs one line; the half answer is not kept in
   expect(await exitWithin(session)).toBe(0);
 });
 
+// An answered question's results have already left the history (agent/stale-results.ts); a question that stopped at
+// the round limit without an answer keeps its results, and those are what an overflow trims.
+const UNANSWERED_FIRST_QUESTION: ScriptedStep[] = [
+  { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
+  { toolCalls: [{ name: 'get_margins', arguments: {} }] }, // round 2 of 2: not run, the turn stops unanswered
+];
+const ROUND_LIMIT_SHOWN = /used all 2 rounds without a final answer.*\n.*›/;
+
 test('a context window overflow trims older tool results and is retried once', async ({ replSession }) => {
   const { session, fakeModel } = await replSession([
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
-    { text: 'You hold 20 stocks.' },
+    ...UNANSWERED_FIRST_QUESTION,
     CONTEXT_OVERFLOW,
     { text: 'Your cash is ₹99,725.05.' },
-  ]);
+  ], { args: ['--max-rounds', '2'] });
 
   session.type('What do I hold?\r');
-  await session.waitFor(/You hold 20 stocks\.\n.*›/);
+  await session.waitFor(ROUND_LIMIT_SHOWN);
   session.type(`${QUESTION}\r`);
   await session.waitFor('Your cash is ₹99,725.05.');
 
@@ -136,22 +144,21 @@ test('a context window overflow trims older tool results and is retried once', a
   const retried = sentToModel(fakeModel, 3);
   expect(retried).toContain(TRIMMED_TOOL_RESULT.slice(0, 40));
   expect(retried).not.toContain('tradingsymbol|');
-  expect(retried).toContain('You hold 20 stocks.'); // the conversation itself is kept
+  expect(retried).toContain('What do I hold?'); // the conversation itself is kept
   session.type('/exit\r');
   expect(await exitWithin(session)).toBe(0);
 });
 
 test('a context window overflow that trimming cannot cure is one line, and the session goes on', async ({ replSession }) => {
   const { session, fakeModel } = await replSession([
-    { toolCalls: [{ name: 'get_holdings', arguments: { limit: 20 } }] },
-    { text: 'You hold 20 stocks.' },
+    ...UNANSWERED_FIRST_QUESTION,
     CONTEXT_OVERFLOW,
     CONTEXT_OVERFLOW,
     { text: 'Still here.' },
-  ]);
+  ], { args: ['--max-rounds', '2'] });
 
   session.type('What do I hold?\r');
-  await session.waitFor(/You hold 20 stocks\.\n.*›/);
+  await session.waitFor(ROUND_LIMIT_SHOWN);
   session.type(`${QUESTION}\r`);
   await session.waitFor(/The conversation is too long for model "scripted-model".*use \/clear.*\n.*›/);
   expect(completions(fakeModel)).toHaveLength(4); // retried once, not more
