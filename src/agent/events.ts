@@ -3,9 +3,11 @@
  * and result it hands back (terminal/turn-view.ts, commands/ask.ts, commands/repl.ts). Types only; agent/loop.ts re-exports them all.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Display } from '../charts/display.js';
 import type { Usage } from '../model/openai-model.js';
 
-export interface ToolOutcome { text: string; isError: boolean }
+/** `display`: a picture for the person (a local tool's chart), passed on in tool-call-end and never to the model. */
+export interface ToolOutcome { text: string; isError: boolean; display?: Display }
 
 /** `name` is the server's own tool name (ToolEntry.serverName), not the function name the model used. */
 export type CallTool = (
@@ -23,7 +25,7 @@ export type AgentEvent =
   | { type: 'assistant-text'; delta: string }
   | { type: 'model-request'; round: number }
   | { type: 'tool-call-start'; id: string; name: string; arguments: Record<string, unknown> | undefined }
-  | { type: 'tool-call-end'; id: string; name: string; isError: boolean; durationMs: number; text: string }
+  | { type: 'tool-call-end'; id: string; name: string; isError: boolean; durationMs: number; text: string; display?: Display }
   | { type: 'round-limit'; rounds: number }
   | { type: 'repeated-call'; name: string }
   /** The model's context window overflowed: every tool result older than this turn was left out, once per turn. */

@@ -11,7 +11,7 @@ import { ConfigError, ContextLengthError, ModelApiError } from '../errors.js';
 import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from '../model/openai-model.js';
 import { parseToolArguments, type ToolEntry } from '../tools/schema.js';
-import type { AgentEvent, CallTool, TurnResult, TurnToolCall } from './events.js';
+import type { AgentEvent, CallTool, ToolOutcome, TurnResult, TurnToolCall } from './events.js';
 import { isRecord } from '../tools/json-schema.js';
 
 export type { AgentEvent, CallTool, ToolOutcome, TurnResult, TurnToolCall } from './events.js';
@@ -175,11 +175,12 @@ async function runCall(call: ModelToolCall, context: CallContext): Promise<CallR
   let text: string;
   let toolMessage: string;
   let isError: boolean;
+  let display: ToolOutcome['display'];
   try {
     // A copy, so whatever the executor does to its arguments cannot change the record of what the model asked.
     const outcome = await context.callTool({ id: call.id, name, arguments: structuredClone(parsed.value) }, { signal });
-    ({ text, isError } = outcome);
-    toolMessage = isError ? `[tool error] ${text}` : text;
+    ({ text, isError, display } = outcome);
+    toolMessage = isError ? `[tool error] ${text}` : text; // the display never reaches the model
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
     text = `Tool call failed: ${oneLine(error)}`;
@@ -187,7 +188,7 @@ async function runCall(call: ModelToolCall, context: CallContext): Promise<CallR
     isError = true;
   }
   throwIfAborted(signal); // the turn has already rejected; no event may follow it
-  onEvent({ type: 'tool-call-end', id: call.id, name, isError, durationMs: Math.round(performance.now() - started), text });
+  onEvent({ type: 'tool-call-end', id: call.id, name, isError, durationMs: Math.round(performance.now() - started), text, ...(display === undefined ? {} : { display }) });
   return { id: call.id, name, arguments: parsed.value, isError, toolMessage };
 }
 

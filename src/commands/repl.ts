@@ -170,6 +170,7 @@ async function runUserTurn(
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
+  render.drawPictures();
   state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');

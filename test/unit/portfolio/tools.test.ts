@@ -50,18 +50,20 @@ function run(name: string, args: Record<string, unknown>, read: ReadTool, signal
 }
 
 describe('the catalog', () => {
-  test('offers portfolio_summary and holding_detail, and nothing else counts as local', () => {
-    expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail']);
+  test('offers portfolio_summary, holding_detail and price_chart, and nothing else counts as local', () => {
+    expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail', 'price_chart']);
     expect(isLocalTool('portfolio_summary')).toBe(true);
     expect(isLocalTool('holding_detail')).toBe(true);
+    expect(isLocalTool('price_chart')).toBe(true);
     expect(isLocalTool('get_holdings')).toBe(false);
     expect(isLocalTool('place_order')).toBe(false);
   });
 
-  test('both convert to OpenAI functions under their own names with their schemas', () => {
+  test('each converts to an OpenAI function under its own name with its schema', () => {
     const entries = toOpenAITools(LOCAL_TOOLS);
-    expect(entries.map((entry) => entry.definition.function.name)).toEqual(['portfolio_summary', 'holding_detail']);
+    expect(entries.map((entry) => entry.definition.function.name)).toEqual(['portfolio_summary', 'holding_detail', 'price_chart']);
     expect(entries[1]?.inputSchema).toMatchObject({ required: ['symbol'], properties: { symbol: { type: 'string' } } });
+    expect(entries[2]?.inputSchema).toMatchObject({ required: ['instrument'], properties: { interval: { enum: expect.arrayContaining(['day', 'minute']) } } });
     for (const local of LOCAL_TOOLS) expect(local.description.length).toBeLessThanOrEqual(1024);
   });
 });
@@ -107,6 +109,20 @@ describe('portfolio_summary', () => {
     expect(lines).toContain('| total | 5 | ₹75,486.64 | ₹73,782.97 | -₹1,703.66 | -2.26% |');
     expect(lines).toContain('available cash: ₹2,45,431.60');
     expect(lines).toContain('day positions: 3, P&L -₹95.00'); // −93 + 0 − 2
+  });
+
+  test('hands the person the allocation as bars beside the text, never inside it', async () => {
+    const result = await run('portfolio_summary', {}, fakeRead().read);
+    expect(result.display?.kind).toBe('allocation');
+    if (result.display?.kind !== 'allocation') return;
+    // 12552.15 (equity) + 61230.8249556 (funds) + 245431.6 (available cash) = 319214.5749556
+    expect(result.display.title).toBe('Where the money is: ₹3,19,214.57 incl. cash ₹2,45,431.60');
+    expect(result.display.sections.map((section) => section.rows.map((row) => row.label))).toEqual([
+      ['Equity', 'Mutual funds', 'Cash'],
+      // Largest current value first (every holding fits in the ten), then the cash.
+      ['MF: INVESCO INDIA TAX PLAN - DIRECT PLAN', 'MF: BOI AXA TAX ADVANTAGE FUND - DIRECT PLAN', 'BSE:SBIN', 'MF: Indiabulls Liquid Fund - Direct Plan', 'NSE:AARON', 'Cash'],
+    ]);
+    expect(result.text).not.toContain('Where the money is');
   });
 
   test('passes the login-first text back unchanged as an error, so the caller logs the user in', async () => {
