@@ -13,6 +13,7 @@ import { userNameFromProfile, type LoginOutcome } from '../login/kite-login.js';
 import type { Complete, Usage } from '../model/openai-model.js';
 import type { Runtime } from '../session.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
+import { createConversationKeeper, type ConversationKeeper } from '../conversation/keeper.js';
 import { createHistoryKeeper, HISTORY_SIZE, loadHistory, saveHistory } from '../terminal/input-history.js';
 import { createPasteAwareInput, DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, unfoldQuestion } from '../terminal/paste-input.js';
 import { createPersonQuestions } from '../terminal/questions.js';
@@ -38,6 +39,8 @@ export interface ReplState {
   /** How many of those kite-chat counted itself, because the server sent none for a reply that failed. */
   estimatedTokens: number;
   userName: string | undefined;
+  /** The questions, answers and tool calls kept for /save and --continue (conversation/keeper.ts). */
+  conversation: ConversationKeeper;
 }
 
 export async function runRepl(deps: ReplDeps): Promise<number> {
@@ -71,6 +74,9 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     usage: { promptTokens: 0, completionTokens: 0 },
     estimatedTokens: 0,
     userName: undefined,
+    conversation: createConversationKeeper({
+      store: runtime.store, redact: runtime.redact, now: () => new Date(), model: () => state.model.model, warn: (line) => ui.warn(line),
+    }),
   };
   let turn: AbortController | undefined;
   // readline/promises leaves a pending question unsettled when the interface closes; this signal settles it.
@@ -114,6 +120,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
   });
 
   ui.status(banner(runtime, state.model.model));
+  if (config.continueConversation) await continueConversation(state, ui);
   void showWhoIsLoggedIn(runtime, state, closed.signal);
   while (!closed.signal.aborted) {
     let line: string;
@@ -172,10 +179,23 @@ async function runUserTurn(
   }
   render.drawPictures();
   state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
+  await state.conversation.record(text, result);
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
   else if (result.stoppedBy === 'answer' && result.toolCalls.length === 0) deps.ui.status('(answered without looking anything up)');
+}
+
+/** --continue: the kept questions and answers go back into the history; a damaged file costs one line, not the chat. */
+async function continueConversation(state: ReplState, ui: Ui): Promise<void> {
+  try {
+    const resumed = await state.conversation.resume();
+    state.messages.push(...resumed.messages);
+    ui.status(resumed.notice);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    ui.warn(`Could not continue the last conversation: ${error.message} Starting a new one.`);
+  }
 }
 
 function countUsage(state: ReplState, usage: Usage, estimated: boolean): void {
