@@ -53,9 +53,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   {
     name: '/clear',
     help: 'forget the conversation (the Kite session and login stay)',
-    run: async (_argument, { state, ui }) => {
+    run: (_argument, { state, ui }) => {
       state.messages = state.messages.slice(0, 1);
-      await state.conversation.clear(); // --continue must not bring it back
+      state.conversation.clear(); // --continue must not bring it back
       ui.status('Conversation cleared.');
     },
   },

@@ -146,6 +146,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     }
   }
   readline.close();
+  await state.conversation.settled();
   return 0;
 }
 
@@ -179,7 +180,7 @@ async function runUserTurn(
   }
   render.drawPictures();
   state.messages = [...(result.trimmedHistory ?? messages), ...result.messages];
-  await state.conversation.record(text, result);
+  state.conversation.record(text, result);
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.runtime.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.

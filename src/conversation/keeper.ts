@@ -13,10 +13,15 @@ export const CONVERSATION_FILE = 'conversation.json';
 export interface ConversationKeeper {
   /** Every turn of this conversation so far, a resumed one's included. */
   readonly turns: readonly ConversationTurn[];
-  /** Adds an answered turn and saves the conversation. */
-  record(question: string, result: TurnResult): Promise<void>;
-  /** Forgets the conversation, here and in KITE_CHAT_HOME. */
-  clear(): Promise<void>;
+  /**
+   * Adds an answered turn and saves the conversation in the background (saves run one after another), so the
+   * prompt is back at once: a line typed before it would be lost.
+   */
+  record(question: string, result: TurnResult): void;
+  /** Forgets the conversation, here and (in the background) in KITE_CHAT_HOME. */
+  clear(): void;
+  /** Resolves once every save asked for so far has been written (the REPL waits for it before it ends). */
+  settled(): Promise<void>;
   /**
    * Takes up the saved conversation: its questions and answers for the model, and one line for the person (how old
    * it is, or that there was none). A damaged file is a ConfigError from the store, as for every file there.
@@ -36,7 +41,9 @@ export interface KeeperDeps {
 export function createConversationKeeper(deps: KeeperDeps): ConversationKeeper {
   let turns: ConversationTurn[] = [];
   let warned = false;
+  let saving: Promise<void> = Promise.resolve();
 
+  /** Never rejects: a failed save is one warning, and the chat goes on. */
   async function save(): Promise<void> {
     try {
       if (turns.length === 0) await deps.store.remove(CONVERSATION_FILE);
@@ -53,14 +60,15 @@ export function createConversationKeeper(deps: KeeperDeps): ConversationKeeper {
     get turns() {
       return turns;
     },
-    async record(question, result) {
+    record(question, result) {
       turns = [...turns, turnFrom(question, result, deps.redact)];
-      await save();
+      saving = saving.then(save);
     },
-    async clear() {
+    clear() {
       turns = [];
-      await save();
+      saving = saving.then(save);
     },
+    settled: () => saving,
     async resume() {
       const saved = readSavedConversation(await deps.store.readJson(CONVERSATION_FILE));
       if (saved === undefined || saved.turns.length === 0) {

@@ -24,6 +24,13 @@ afterEach(async () => {
   model = undefined;
 });
 
+/** Types a line and waits for `expected` and then the prompt: a line typed before the prompt is back would be lost. */
+async function typeAndWait(session: PtySession, line: string, expected: string): Promise<void> {
+  const from = session.text().length;
+  session.type(`${line}\r`);
+  await session.waitFor(new RegExp(`${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^]*›`), { after: from });
+}
+
 function startRepl(home: string, args: string[] = []): PtySession {
   return startReplInPty(['--url', kite?.mcpUrl ?? '', '--no-color', ...args], {
     OPENAI_API_KEY: OPENAI_KEY,
@@ -49,10 +56,8 @@ test('/save writes the conversation 0600 without secrets, and --continue takes i
   await repl.waitFor('›');
   repl.type(`How much cash do I have? My session is ${SESSION_ID}\r`);
   await repl.waitFor(/You have ₹99,725\.05 available\.(.|\n)*›/);
-  repl.type(`/save ${saved}\r`);
-  await repl.waitFor(`Saved the conversation (1 question) to ${saved} (readable by you only).`);
-  repl.type(`/save ${saved}\r`);
-  await repl.waitFor(`${saved} already exists; /save writes only new files`);
+  await typeAndWait(repl, `/save ${saved}`, `Saved the conversation (1 question) to ${saved} (readable by you only).`);
+  await typeAndWait(repl, `/save ${saved}`, `${saved} already exists; /save writes only new files`);
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
 
@@ -75,14 +80,13 @@ test('/save writes the conversation 0600 without secrets, and --continue takes i
   await repl.waitFor('Continuing the conversation saved 2 hours ago (1 question). Its tool results were not kept: figures will be looked up again.');
   await repl.waitFor('›');
   repl.type('Was that all of it?\r');
-  await repl.waitFor('Yes: that was your available margin.');
+  await repl.waitFor(/Yes: that was your available margin\.\n[^]*›/); // typed before the prompt, a line is lost
   const messages = completions(model.requests).at(-1)?.body?.messages ?? [];
   expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
   expect(messages[1]?.content).toBe('How much cash do I have? My session is [redacted]');
   expect(String(messages[2]?.content)).toMatch(/^You have ₹99,725\.05 available\./);
   expect(JSON.stringify(messages)).not.toContain('tool_call');
-  repl.type('/clear\r');
-  await repl.waitFor('Conversation cleared.');
+  await typeAndWait(repl, '/clear', 'Conversation cleared.');
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
   await expect(stat(join(home, 'conversation.json'))).rejects.toThrow(/ENOENT/);
@@ -110,7 +114,7 @@ test('--continue with a planted link in place of the conversation says so in one
   await repl.waitFor(/Could not continue the last conversation: .*conversation\.json is a symbolic link, which kite-chat does not follow/);
   await repl.waitFor('›');
   repl.type('Hello?\r');
-  await repl.waitFor('Fresh start.');
+  await repl.waitFor(/Fresh start\.\n[^]*›/);
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
   expect(await readFile(target, 'utf8')).toBe('not for kite-chat');

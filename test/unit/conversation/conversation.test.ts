@@ -108,7 +108,8 @@ describe('the conversation in KITE_CHAT_HOME', () => {
     const warnings: string[] = [];
     const keeper = () => createConversationKeeper({ store, redact, now: () => now, model: () => 'gpt-5-mini', warn: (line) => warnings.push(line) });
     const first = keeper();
-    await first.record(`Key ${KEY}: holdings?`, result('Two holdings.', [{ name: 'get_holdings', arguments: { limit: 50 }, isError: false }]));
+    first.record(`Key ${KEY}: holdings?`, result('Two holdings.', [{ name: 'get_holdings', arguments: { limit: 50 }, isError: false }]));
+    await first.settled();
     expect((await lstat(join(home, CONVERSATION_FILE))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(home, CONVERSATION_FILE), 'utf8')).not.toContain(KEY);
 
@@ -119,7 +120,8 @@ describe('the conversation in KITE_CHAT_HOME', () => {
     expect(resumed.messages).toEqual([{ role: 'user', content: 'Key [redacted]: holdings?' }, { role: 'assistant', content: 'Two holdings.' }]);
     expect(second.turns).toHaveLength(1);
 
-    await second.clear();
+    second.clear();
+    await second.settled();
     expect(await keeper().resume()).toEqual({ messages: [], notice: `No saved conversation in ${home} to continue; starting a new one.` });
     expect(warnings).toEqual([]);
   });
