@@ -4,6 +4,7 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Usage } from './model.js';
+import type { Display } from '../charts/display.js';
 import type { ToolOutcome } from '../tools/tool.js';
 
 
@@ -23,7 +24,7 @@ export type AgentEvent =
   | { type: 'assistant-text'; delta: string }
   | { type: 'model-request'; round: number }
   | { type: 'tool-call-start'; id: string; name: string; arguments: Record<string, unknown> | undefined }
-  | { type: 'tool-call-end'; id: string; name: string; isError: boolean; durationMs: number; text: string }
+  | { type: 'tool-call-end'; id: string; name: string; isError: boolean; durationMs: number; text: string; display?: Display }
   | { type: 'round-limit'; rounds: number }
   | { type: 'repeated-call'; name: string }
   /** The model's context window overflowed: every tool result older than this turn was left out, once per turn. */

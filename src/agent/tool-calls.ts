@@ -5,6 +5,7 @@
  */
 import { isRecord, tryParseJson } from '../json.js';
 import { parseToolArguments, type ToolEntry } from '../tools/schema.js';
+import type { ToolOutcome } from '../tools/tool.js';
 import type { AgentEvent, CallTool, TurnToolCall } from './events.js';
 import type { ModelToolCall } from './model.js';
 import { abortError, throwIfAborted } from './turn-signal.js';
@@ -44,11 +45,12 @@ export async function runCall(call: ModelToolCall, context: CallContext): Promis
   let text: string;
   let toolMessage: string;
   let isError: boolean;
+  let display: ToolOutcome['display'];
   try {
     // A copy, so whatever the executor does to its arguments cannot change the record of what the model asked.
     const outcome = await context.callTool({ id: call.id, name, arguments: structuredClone(parsed.value) }, { signal });
-    ({ text, isError } = outcome);
-    toolMessage = isError ? `[tool error] ${text}` : text;
+    ({ text, isError, display } = outcome);
+    toolMessage = isError ? `[tool error] ${text}` : text; // the display never reaches the model
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
     text = `Tool call failed: ${oneLine(error)}`;
@@ -56,7 +58,8 @@ export async function runCall(call: ModelToolCall, context: CallContext): Promis
     isError = true;
   }
   throwIfAborted(signal); // the turn has already rejected; no event may follow it
-  onEvent({ type: 'tool-call-end', id: call.id, name, isError, durationMs: Math.round(performance.now() - started), text });
+  const durationMs = Math.round(performance.now() - started);
+  onEvent({ type: 'tool-call-end', id: call.id, name, isError, durationMs, text, ...(display === undefined ? {} : { display }) });
   return { id: call.id, name, arguments: parsed.value, isError, toolMessage };
 }
 

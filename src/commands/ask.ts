@@ -77,6 +77,7 @@ export async function runAsk(question: string, deps: AskDeps): Promise<number> {
       })}\n`,
     );
   }
+  render.drawPictures(); // stderr, and only when it is a colour terminal: never on stdout
   if (result.stoppedBy !== 'answer') return 1;
   if (result.cutOff) {
     ui.warn(cutOffWarning(config.maxOutputTokens));

@@ -1,7 +1,8 @@
 /**
- * The REPL's slash commands (CONTRACT.md "In the REPL"): /help, /tools, /login, /clear, /usage, /model, /exit.
+ * The REPL's slash commands (CONTRACT.md "In the REPL"): /help, /tools, /login, /clear, /usage, /model, /save, /exit.
  * Each is a small function over the REPL's state; the table is also what tab completion offers.
  */
+import { saveConversationFile } from '../conversation/save-file.js';
 import { estimateCostUsd, PRICES_AS_OF } from '../model/pricing.js';
 import type { Session } from '../session.js';
 import type { Ui } from '../terminal/ui.js';
@@ -52,6 +53,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     help: 'forget the conversation (the Kite session and login stay)',
     run: (_argument, { state, ui }) => {
       state.messages = state.messages.slice(0, 1);
+      state.conversation.clear(); // --continue must not bring it back
       ui.status('Conversation cleared.');
     },
   },
@@ -66,6 +68,16 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       }
       state.model = createModel(argument);
       ui.status(`Model: ${argument}.`);
+    },
+  },
+  {
+    name: '/save',
+    help: 'save the conversation as Markdown: /save [FILE]',
+    run: async (argument, { state, ui }) => {
+      const { turns, redact } = state.conversation;
+      const saved = await saveConversationFile(argument, { turns, model: state.model.model, now: new Date(), redact });
+      if (saved.ok) ui.status(saved.line);
+      else ui.warn(saved.line);
     },
   },
   { name: '/exit', help: 'leave (Ctrl-D works too)', run: () => 'exit' },

@@ -5,6 +5,7 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Complete, Usage } from '../agent/model.js';
+import type { ConversationKeeper } from '../conversation/keeper.js';
 
 /** The model a turn is sent to, by name (/model switches it). */
 export interface ChatModel { complete: Complete; model: string }
@@ -17,6 +18,8 @@ export interface ReplState {
   /** How many of those kite-chat counted itself, because the server sent none for a reply that failed. */
   estimatedTokens: number;
   userName: string | undefined;
+  /** The questions, answers and tool calls kept for /save and --continue (conversation/keeper.ts). */
+  conversation: ConversationKeeper;
 }
 
 /** Adds one round's tokens to the session's count. */

@@ -9,7 +9,9 @@ import { runTurn, type TurnResult } from '../agent/loop.js';
 import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budget.js';
 import { elideAnsweredToolResults } from '../agent/stale-results.js';
 import type { Config } from '../config/resolve.js';
+import { createConversationKeeper } from '../conversation/keeper.js';
 import { CliError } from '../errors.js';
+import { createRedactor } from '../redact.js';
 import type { Session } from '../session.js';
 import type { Store } from '../store.js';
 import { createEventRenderer, cutOffWarning } from '../terminal/turn-view.js';
@@ -36,9 +38,17 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     usage: { promptTokens: 0, completionTokens: 0 },
     estimatedTokens: 0,
     userName: undefined,
+    conversation: createConversationKeeper({
+      store: deps.store,
+      redact: createRedactor({ values: config.apiKey === undefined ? [] : [config.apiKey] }),
+      now: () => new Date(),
+      model: () => state.model.model,
+      warn: (line) => ui.warn(line),
+    }),
   };
   const executor = replExecutor(deps, prompt, state);
   ui.status(banner(config, state.model.model));
+  if (config.continueConversation) await continueConversation(state, ui);
   void showWhoIsLoggedIn(executor, state, prompt.closed);
   for (;;) {
     const text = await prompt.next(promptText(ui, state, config.trading));
@@ -59,6 +69,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     }
   }
   prompt.close();
+  await state.conversation.settled();
   return 0;
 }
 
@@ -108,11 +119,25 @@ async function runUserTurn(
     deps.ui.activity.stop();
     deps.ui.endAnswer();
   }
+  render.drawPictures();
   state.messages = elideAnsweredToolResults([...(result.trimmedHistory ?? messages), ...result.messages]);
+  state.conversation.record(text, result);
   if (result.cutOff) deps.ui.warn(cutOffWarning(deps.config.maxOutputTokens));
   else if (result.stoppedBy === 'answer' && result.text.trim() === '') deps.ui.warn('(the model gave an empty answer)');
   // A figure in an answer that read nothing from Kite was made up or remembered, not looked up.
   else if (result.stoppedBy === 'answer' && result.toolCalls.length === 0) deps.ui.status('(answered without looking anything up)');
+}
+
+/** --continue: the kept questions and answers go back into the history; a damaged file costs one line, not the chat. */
+async function continueConversation(state: ReplState, ui: Ui): Promise<void> {
+  try {
+    const resumed = await state.conversation.resume();
+    state.messages.push(...resumed.messages);
+    ui.status(resumed.notice);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    ui.warn(`Could not continue the last conversation: ${error.message} Starting a new one.`);
+  }
 }
 
 /** PEERS.md R20: the prompt line names the Kite account; a session resumed from an earlier run is often logged in. */

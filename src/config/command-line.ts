@@ -21,6 +21,7 @@ const OPTIONS = {
   'model-idle-timeout': { type: 'string' },
   'no-color': { type: 'boolean' },
   'no-qr': { type: 'boolean' },
+  continue: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -69,6 +69,8 @@ export interface Config {
   maxOutputTokens: number;
   modelTimeoutSeconds: number;
   modelIdleTimeoutSeconds: number;
+  /** --continue: the REPL takes up the conversation kept in KITE_CHAT_HOME (conversation/keeper.ts). */
+  continueConversation: boolean;
   /** Notices about the configuration that are worth a line on stderr (e.g. a flag that has no effect). */
   notices: string[];
   /** The settings whose value came from a `.env` (names only), to be named on stderr (CONTRACT.md ".env files"). */
@@ -129,6 +131,7 @@ Options:
                              default ${DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS})
   --no-color                 plain output (also NO_COLOR)
   --no-qr                    do not draw the login link as a QR code
+  --continue                 chat on from the last chat's questions and answers (kept in KITE_CHAT_HOME)
   --version, --help
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible endpoint), OPENAI_MODEL, KITE_MCP_URL,
@@ -212,6 +215,9 @@ function resolveConfig(
   if (flags.json === true && command !== 'ask' && command !== 'doctor') {
     throw new ConfigError('--json works only with --ask "QUESTION" or doctor.');
   }
+  if (flags.continue === true && command !== 'chat') {
+    throw new ConfigError('--continue takes up the last chat in the interactive chat; it cannot be combined with --ask or a command.');
+  }
   if (flags.trading === true && command === 'ask') {
     notices.push('--trading has no effect with --ask: a one-shot question never places, modifies or cancels orders.');
   }
@@ -242,6 +248,7 @@ function resolveConfig(
     maxOutputTokens: parseSetting(flags, env, 'max-output-tokens', 'KITE_CHAT_MAX_OUTPUT_TOKENS', DEFAULT_MAX_OUTPUT_TOKENS, 0, MAX_OUTPUT_TOKENS_LIMIT),
     modelTimeoutSeconds: parseSetting(flags, env, 'model-timeout', 'KITE_CHAT_MODEL_TIMEOUT', DEFAULT_MODEL_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
     modelIdleTimeoutSeconds: parseSetting(flags, env, 'model-idle-timeout', 'KITE_CHAT_MODEL_IDLE_TIMEOUT', DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS),
+    continueConversation: flags.continue === true,
     notices,
   };
 }

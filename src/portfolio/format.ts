@@ -9,7 +9,7 @@ import { formatRupees, rupeeDigits } from '../inr.js';
 /** Prices keep the decimals Kite sent (801.78125, NAV 2081.4984) up to this many; past it is float noise. */
 const MAX_PRICE_DECIMALS = 6;
 /** India has one time zone and no daylight saving: IST is always UTC+05:30. */
-const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
+export const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
 /** Written where a figure cannot be computed (no buy average, no previous close, a part that failed to load). */
 export const NOT_AVAILABLE = 'n/a';
 

@@ -1,22 +1,19 @@
 /**
- * Tools kite-chat offers the model beside the server's own: portfolio_summary and holding_detail. They read the live
- * account through `read` (a server tool on the live MCP session, raw text back; logging in is the caller's job) and
- * answer with figures computed in code (portfolio/portfolio.ts), so the model quotes totals instead of doing arithmetic.
- * They only read, and are never sent to the server under their own names.
+ * Tools kite-chat offers the model beside the server's own: portfolio_summary and holding_detail (and price_chart,
+ * from prices/). They read the live account through `read` (tools/local-tool.ts) and answer with figures computed in
+ * code (portfolio/portfolio.ts), so the model quotes totals instead of doing arithmetic; portfolio_summary also hands
+ * the person its allocation as bars (portfolio/allocation-bars.ts). They only read, and are never sent to the server.
  */
+import { allocationBars } from './allocation-bars.js';
 import { holdingDetailText } from './holding-detail.js';
 import {
   readEquityMargins, readFundHoldings, readHoldings, type HoldingRow, type Loaded, type RowList,
 } from './rows.js';
 import { portfolioSummaryText } from './summary.js';
 import { readPositions } from './positions-split.js';
-import type { ReadTool, Tool, ToolOutcome } from '../tools/tool.js';
-
-/** A tool kite-chat runs itself: it reads the server through `read` and answers with figures computed in code. */
-export interface LocalTool extends Tool {
-  description: string;
-  run(args: Record<string, unknown>, read: ReadTool, signal: AbortSignal, now: Date): Promise<ToolOutcome>;
-}
+import { priceChart } from '../prices/price-chart.js';
+import type { LocalTool } from '../tools/local-tool.js';
+import type { ToolOutcome } from '../tools/tool.js';
 
 /** A server's failure text is quoted in a MISSING line up to this length: enough to say why, not a page of it. */
 const MAX_REASON_CHARS = 200;
@@ -42,13 +39,14 @@ const portfolioSummary: LocalTool = {
     signal.throwIfAborted();
     const required = requiredHoldings(holdings);
     if (!required.ok) return required.failure;
-    return computed(() => portfolioSummaryText({
+    const input = {
       now,
       holdings: required.rows,
       funds: optionalPart(funds, readFundHoldings),
       positions: optionalPart(positions, readPositions),
       margins: optionalPart(margins, readEquityMargins),
-    }));
+    };
+    return computed(() => portfolioSummaryText(input), () => allocationBars(input));
   },
 };
 
@@ -82,7 +80,7 @@ const holdingDetail: LocalTool = {
   },
 };
 
-export const LOCAL_TOOLS: readonly LocalTool[] = Object.freeze([portfolioSummary, holdingDetail]);
+export const LOCAL_TOOLS: readonly LocalTool[] = Object.freeze([portfolioSummary, holdingDetail, priceChart]);
 
 type Settled = PromiseSettledResult<ToolOutcome>;
 
@@ -115,14 +113,24 @@ function optionalPart<Value>(settled: Settled, parse: (text: string) => Value): 
   }
 }
 
-/** Absurd data (an amount past ₹10^15 that formatRupees refuses) ends in a tool error, not a crashed turn. */
-function computed(build: () => string): ToolOutcome {
+/**
+ * Absurd data (an amount past ₹10^15 that formatRupees refuses) ends in a tool error, not a crashed turn. The
+ * picture is a bonus: when it cannot be made, the figures still go to the model.
+ */
+function computed(build: () => string, picture?: () => ToolOutcome['display']): ToolOutcome {
+  let text: string;
   try {
-    return { text: build(), isError: false };
+    text = build();
   } catch (error) {
-    const text = `kite-chat could not compute these figures (${messageOf(error)}). Use get_holdings directly.`;
-    return { text, isError: true };
+    return { text: `kite-chat could not compute these figures (${messageOf(error)}). Use get_holdings directly.`, isError: true };
   }
+  let display: ToolOutcome['display'];
+  try {
+    display = picture?.();
+  } catch {
+    display = undefined;
+  }
+  return { text, isError: false, ...(display === undefined ? {} : { display }) };
 }
 
 function messageOf(error: unknown): string {

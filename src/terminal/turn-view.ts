@@ -1,18 +1,31 @@
 /**
  * How a turn looks on the terminal: the agent's events turned into the streamed answer (stdout), the live spinner
- * and one summary line per tool call, round limit or repeated call (stderr). Shared by --ask and the REPL; all output
- * goes through the Ui seam. The login's screen is terminal/login-screen.ts.
+ * and one summary line per tool call, round limit or repeated call (stderr), and the pictures local tools hand back
+ * (a price chart, allocation bars), drawn on stderr under the answer when it is a colour terminal. Shared by --ask
+ * and the REPL; all output goes through the Ui seam. The login's screen is terminal/login-screen.ts.
  */
 import type { AgentEvent } from '../agent/loop.js';
+import type { Display } from '../charts/display.js';
+import { drawDisplay } from '../charts/draw.js';
 import { toolSummary } from './status-line.js';
 import type { Ui } from './ui.js';
 
 /** Tool arguments longer than this are cut on the status line; the audit log keeps them whole. */
 const MAX_ARGUMENTS_SHOWN = 80;
 
-export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }): (event: AgentEvent) => void {
+export interface EventRenderer {
+  (event: AgentEvent): void;
+  /**
+   * Draws the pictures this turn's tools handed back, once the answer is out: on stderr, and only on a terminal with
+   * colour on (piped, NO_COLOR or --no-color output gets none). Forgets them either way.
+   */
+  drawPictures(): void;
+}
+
+export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }): EventRenderer {
   const argumentsById = new Map<string, Record<string, unknown> | undefined>();
-  return (event) => {
+  const pictures: Display[] = [];
+  const render = (event: AgentEvent): void => {
     switch (event.type) {
       case 'model-request':
         ui.activity.waitingForModel();
@@ -31,6 +44,7 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
         ui.status(toolSummary({ ...event, arguments: argumentsById.get(event.id) }));
         argumentsById.delete(event.id);
         ui.activity.toolEnded(event.id);
+        if (event.display !== undefined) pictures.push(event.display);
         return;
       case 'round-limit':
         ui.warn(`(stopped: the model used all ${event.rounds} rounds without a final answer; ask a narrower question or raise --max-rounds)`);
@@ -45,6 +59,15 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
         return;
     }
   };
+  return Object.assign(render, {
+    drawPictures() {
+      for (const picture of pictures.splice(0)) {
+        if (!ui.color) continue;
+        const drawing = drawDisplay(picture, { columns: ui.columns(), color: true });
+        if (drawing !== undefined) ui.drawing(drawing);
+      }
+    },
+  });
 }
 
 /** Said after an answer that stopped at the output limit (finish_reason "length"): it is not the whole answer. */

@@ -4,7 +4,8 @@
  * functions each mode offers the model, and the table `kite-chat tools` and /tools print. Server names and
  * descriptions are untrusted, so the table strips terminal controls.
  */
-import { LOCAL_TOOLS, type LocalTool } from '../portfolio/tools.js';
+import { LOCAL_TOOLS } from '../portfolio/tools.js';
+import type { LocalTool } from './local-tool.js';
 import { sanitizeForTerminal } from '../terminal/text.js';
 import { classifyTool, detectCatalog, offeredTools, type Catalog, type ToolClass } from './policy.js';
 import { toOpenAITools, type ToolEntry } from './schema.js';

@@ -11,7 +11,7 @@ import { isRecord, tryParseJson } from '../json.js';
 import type { LoginDeps } from '../login/kite-login.js';
 import { loginMessageForModel, type LoginOutcome } from '../login/outcome.js';
 import type { McpConnection } from '../mcp/connection.js';
-import type { LocalTool } from '../portfolio/tools.js';
+import type { LocalTool } from './local-tool.js';
 import type { ToolCatalog } from './catalog.js';
 import { compactToolResult, DEFAULT_RESULT_BUDGET_CHARS } from './compact-result.js';
 import { createLoginRunner, needsLogin, type LoginRunner } from './login-runner.js';

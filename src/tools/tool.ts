@@ -3,6 +3,7 @@
  * tool is, what calling one on the server gives back (content items), and the text-and-error pair the agent loop, the
  * executor, the local tools and the login work with. Types only; mcp/live-session.ts fills them from the SDK's answers.
  */
+import type { Display } from '../charts/display.js';
 
 export interface Tool {
   name: string;
@@ -26,10 +27,14 @@ export interface ToolResult {
   content: ToolContent[];
 }
 
-/** A tool call's answer as text: what the model, the local tools and the login read. */
+/**
+ * A tool call's answer as text: what the model, the local tools and the login read; a local tool may add a picture
+ * for the person (`display`, drawn by terminal/turn-view.ts), which never reaches the model.
+ */
 export interface ToolOutcome {
   text: string;
   isError: boolean;
+  display?: Display;
 }
 
 /** Runs one read-only server tool on the live session and answers with its text. */

@@ -137,9 +137,10 @@ test('kite-chat tools prints every server tool with its read/write class', async
   expect(run.code).toBe(0);
   const lines = run.stdout.trim().split('\n');
   expect(lines[0]).toMatch(/^TOOL\s+CLASS\s+DESCRIPTION$/);
-  expect(lines.slice(1)).toHaveLength(24);
+  expect(lines.slice(1)).toHaveLength(25); // Kite's 22 and kite-chat's own 3
   expect(run.stdout).toMatch(/^portfolio_summary\s+read\s+\(local, computed by kite-chat\)/m);
   expect(run.stdout).toMatch(/^holding_detail\s+read\s+\(local, computed by kite-chat\)/m);
+  expect(run.stdout).toMatch(/^price_chart\s+read\s+\(local, computed by kite-chat\)/m);
   expect(run.stdout).toMatch(/^place_order\s+write\s+Place an order/m);
   expect(run.stdout).toMatch(/^get_holdings\s+read\s+/m);
   expect(lines.filter((line) => /^\S+\s+write\s/.test(line))).toHaveLength(6);

@@ -236,7 +236,8 @@ test('search_instruments works before login, filters on the id by default and pa
   expect(byName.map((instrument) => instrument['tradingsymbol'])).toContain('CENTRALBK-BE');
   const page = (await data(client, 'search_instruments', { query: 'NSE:', limit: 2 })) as { data: unknown[]; pagination: Record<string, unknown> };
   expect(page.data).toHaveLength(2);
-  expect(page.pagination).toEqual({ from: 0, limit: 2, total: 99, has_more: true, returned: 2 });
+  // The dump's 99 NSE rows, plus NSE:INFY and NSE:AARON, which the quote and holdings fixtures name (mock-data.ts).
+  expect(page.pagination).toEqual({ from: 0, limit: 2, total: 101, has_more: true, returned: 2 });
 });
 
 test('parameter checks answer before the session check', async ({ kite, connect }) => {
@@ -270,10 +271,14 @@ test('quotes, LTP and OHLC hold only the requested keys, and the ltp option adds
 test('historical data comes as candle objects with RFC3339 times, open interest only when asked', async ({ kite, connect }) => {
   const { client, sessionId } = await connect(kite, 'mcp');
   kite.completeLogin(sessionId);
-  const plain = (await data(client, 'get_historical_data', VALID_ARGUMENTS['get_historical_data'])) as unknown[];
-  expect(plain[0]).toEqual({ date: '2017-12-15T09:15:00+05:30', open: 1704.5, high: 1705, low: 1699.25, close: 1702.8, volume: 2499, oi: 0 });
-  const withOi = (await data(client, 'get_historical_data', { ...VALID_ARGUMENTS['get_historical_data'], oi: true })) as unknown[];
-  expect(withOi[0]).toEqual({ date: '2019-12-04T09:15:00+05:30', open: 12009.9, high: 12019.35, low: 12001.25, close: 12001.5, volume: 163275, oi: 13667775 });
+  // Generated candles (fake-kite/history.ts; its own tests are in fake-kite-history.test.ts): 09:15 to 09:20, a minute each.
+  const plain = (await data(client, 'get_historical_data', VALID_ARGUMENTS['get_historical_data'])) as Record<string, unknown>[];
+  expect(plain.map((candle) => candle['date'])).toEqual(['15', '16', '17', '18', '19', '20'].map((minute) => `2017-12-15T09:${minute}:00+05:30`));
+  expect(Object.keys(plain[0] ?? {})).toEqual(['date', 'open', 'high', 'low', 'close', 'volume', 'oi']);
+  expect(plain.every((candle) => candle['oi'] === 0)).toBe(true);
+  const withOi = (await data(client, 'get_historical_data', { ...VALID_ARGUMENTS['get_historical_data'], oi: true })) as Record<string, unknown>[];
+  expect(withOi.every((candle) => typeof candle['oi'] === 'number' && candle['oi'] > 0)).toBe(true);
+  expect(withOi.map((candle) => candle['close'])).toEqual(plain.map((candle) => candle['close']));
 });
 
 test('a new Client resumes a live session by id without initialize, login included', async ({ kite, connect }) => {

@@ -19,6 +19,13 @@ export interface FakeKiteFaults {
   holdingsOverride?: unknown[];
   /** Replace the user name in get_profile and in "You are already logged in as …", e.g. with terminal controls. */
   userName?: string;
+  /**
+   * get_historical_data answers a refused request with Kite's own text ("interval exceeds max limit: 60 days"), as a
+   * server that passes Kite's errors on would; off (the hosted server), every Kite error is "Failed to get historical data".
+   */
+  kiteErrorText?: boolean;
+  /** Kite's range limits in days by interval, where a test makes Kite stricter than it documents (history.ts). */
+  historyLimitDays?: Record<string, number>;
   /** Read-only counters: tool calls waiting out a delay or hang now, and the most there ever were at once. */
   readonly load: { inFlight: number; peakInFlight: number };
 }

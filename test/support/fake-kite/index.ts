@@ -90,7 +90,7 @@ export async function startFakeKite(options: FakeKiteOptions = {}): Promise<Fake
   let origin = '';
   const loginForm = options.loginForm ?? 'hosted';
   const loginLinkFor = (sessionId: string) => loginLink(loginForm, origin, signer.sign(sessionId));
-  const runTool = createToolRunner({ registry, faults, hangs, ltp: options.ltp ?? {}, loginLinkFor });
+  const runTool = createToolRunner({ registry, faults, hangs, ltp: options.ltp ?? {}, loginLinkFor, now });
   const streamable = createStreamableHttpEndpoint({ registry, runTool, faults });
   const sse = createSseEndpoint({ registry, runTool, faults, pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS });
   const pages = { registry, signer, origin: () => origin, userName: MOCKS.profile.user_name, userId: String(MOCKS.profile['user_id']) };

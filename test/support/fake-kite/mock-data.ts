@@ -48,9 +48,11 @@ export const MOCKS = {
 
 /**
  * kc/instruments Instrument rows from the NSE dump. The CSV has no isin, series or circuit limits, so those are
- * empty or zero; the field order follows SERVER.md §3 (the fields it elides are our reading of the struct).
+ * empty or zero; the field order follows SERVER.md §3 (the fields it elides are our reading of the struct). The
+ * dump's 100 rows lack the instruments the other fixtures quote and hold (NSE:INFY, NSE:AARON, BSE:SBIN); they are
+ * added with the same tokens, as the full dump has them, so a search finds what a quote knows.
  */
-export const INSTRUMENTS: Json[] = parseInstruments(readKiteFixture('mocks/instruments_nse.csv'));
+export const INSTRUMENTS: Json[] = withFixtureInstruments(parseInstruments(readKiteFixture('mocks/instruments_nse.csv')));
 
 function parseInstruments(csv: string): Json[] {
   const [header = '', ...rows] = csv.trim().split(/\r?\n/);
@@ -80,6 +82,24 @@ function parseInstruments(csv: string): Json[] {
       active: true,
     };
   });
+}
+
+function withFixtureInstruments(rows: Json[]): Json[] {
+  const known = new Set(rows.map((row) => row['id']));
+  const quoted = Object.entries(MOCKS.quote).map(([id, quote]) => ({ id, token: quote['instrument_token'] }));
+  const held = MOCKS.holdings.map((holding) => ({
+    id: `${String(holding['exchange'])}:${String(holding['tradingsymbol'])}`, token: holding['instrument_token'],
+  }));
+  const added = [...quoted, ...held].filter((entry) => !known.has(entry.id) && typeof entry.token === 'number').map((entry) => {
+    known.add(entry.id);
+    const [exchange = '', tradingsymbol = ''] = entry.id.split(':');
+    return {
+      id: entry.id, instrument_token: entry.token, exchange_token: Math.floor(Number(entry.token) / 256), tradingsymbol, exchange,
+      isin: '', name: tradingsymbol, series: '', last_price: 0, strike: 0, tick_size: 0.05, lot_size: 1, instrument_type: 'EQ',
+      segment: exchange, expiry_date: '', lower_circuit_limit: 0, upper_circuit_limit: 0, active: true,
+    };
+  });
+  return [...rows, ...added];
 }
 
 /** A case-insensitive substring match on the chosen field; `underlying` reads the instrument's name. */

@@ -1,12 +1,13 @@
 /**
  * The 22 Kite tools as v0.3.1 answers them (SERVER.md §2–3): parameter checks first, then the session check
  * (`Please log in first…` on a fresh session, the generic `Failed to …` while not logged in), then the fixture data
- * as one JSON text item. `login` and `search_instruments` have their own paths. Knows nothing of transports: it
+ * as one JSON text item (historical candles are generated instead: history.ts). `login` and `search_instruments` have their own paths. Knows nothing of transports: it
  * gets the MCP session id and the call, and returns a CallToolResult or throws the JSON-RPC error.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { applyToolFaults, type FakeKiteFaults, type HangRelease } from './faults.js';
-import { candles, flatPositions, generatedHoldings, MOCKS, paginate, quoteMap, searchInstruments, TOOL_CATALOG } from './mock-data.js';
+import { historicalCandles, KITE_MAX_DAYS } from './history.js';
+import { flatPositions, generatedHoldings, MOCKS, paginate, quoteMap, searchInstruments, TOOL_CATALOG, wholeNumber } from './mock-data.js';
 import type { SessionRegistry } from './sessions.js';
 
 /** mcp/setup_tools.go since cb81e01 (2025-08-05); both %s are the login URL. */
@@ -62,6 +63,8 @@ export interface ToolContext {
   hangs: HangRelease;
   ltp: Record<string, number>;
   loginLinkFor(sessionId: string): string;
+  /** The fake's clock: no candle is served from after it. */
+  now(): number;
 }
 
 export type Arguments = Record<string, unknown>;
@@ -98,7 +101,6 @@ export function createToolRunner(context: ToolContext): ToolRunner {
       case 'get_ohlc': return quoteMap(MOCKS.ohlc, instruments, context.ltp);
       case 'get_order_history': return MOCKS.orderHistory;
       case 'get_order_trades': return MOCKS.orderTrades;
-      case 'get_historical_data': return candles(args['oi'] === true);
       case 'place_order': return MOCKS.placeOrder;
       case 'modify_order': return MOCKS.modifyOrder;
       case 'cancel_order': return MOCKS.cancelOrder;
@@ -136,8 +138,22 @@ export function createToolRunner(context: ToolContext): ToolRunner {
     const { data, isNew } = registry.kiteData(sessionId);
     if (isNew) return error(PLEASE_LOG_IN);
     if (!data.loggedIn) return error(failureText(tool));
+    if (tool === 'get_historical_data') return history(args);
     return text(JSON.stringify(kiteResult(tool, args)));
   };
+
+  /** Generated candles (history.ts); Kite's refusal reaches the client as the hosted server words it, unless told. */
+  function history(args: Arguments): CallToolResult {
+    const answer = historicalCandles({
+      token: wholeNumber(args['instrument_token']),
+      from: wallClock(String(args['from_date'])),
+      to: wallClock(String(args['to_date'])),
+      interval: String(args['interval']),
+      oi: args['oi'] === true,
+    }, context.now(), { ...KITE_MAX_DAYS, ...context.faults.historyLimitDays });
+    if ('kiteError' in answer) return error(context.faults.kiteErrorText === true ? answer.kiteError : failureText('get_historical_data'));
+    return text(JSON.stringify(answer.candles));
+  }
 }
 
 /** The checks v0.3.1 makes before it looks at the session; the first failing one wins. */
@@ -159,6 +175,12 @@ function validationError(tool: string, required: string[], args: Arguments): str
     return "Invalid trigger_type. Must be 'single' or 'two-leg'";
   }
   return undefined;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (already checked) as IST wall-clock milliseconds: its digits read as UTC. */
+function wallClock(value: string): number {
+  const [year, month, day, hour, minute, second] = (DATE_TIME.exec(value) ?? []).slice(1).map(Number) as number[];
+  return Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0);
 }
 
 function isDateTime(value: unknown): boolean {

@@ -1,8 +1,12 @@
 // Generated portfolios for src/portfolio*.ts and src/portfolio/holding-detail.ts: a seeded generator makes a few hundred
 // holdings and some funds with prices carrying up to five decimals, T+1 shares, missing closes and missing buy
 // averages, writes them as the JSON text Kite would send, and an independent computation in this file (plain BigInt
-// at 10^-7 rupee, its own rounding and its own ₹ formatting) says what every figure must be.
+// at 10^-7 rupee, its own rounding and its own ₹ formatting) says what every figure must be. The last test draws
+// portfolio_summary's allocation bars (src/portfolio/allocation-bars.ts, src/charts/bar-chart.ts) from the same data.
 import { expect, test } from 'vitest';
+import { drawAllocation } from '../../../src/charts/bar-chart.js';
+import { allocationBars } from '../../../src/portfolio/allocation-bars.js';
+import { parseDecimal, type Decimal } from '../../../src/portfolio/decimal.js';
 import { holdingDetailText } from '../../../src/portfolio/holding-detail.js';
 import { readFundHoldings, readHoldings, type Loaded } from '../../../src/portfolio/rows.js';
 import { portfolioSummaryText } from '../../../src/portfolio/summary.js';
@@ -251,5 +255,44 @@ test.each(SEEDS)('holding_detail agrees with the independent figures for a sampl
       : `${inr(expected.pnl)} (${percentText(expected.pnl, expected.invested)} of invested)`;
     expect(lines).toContain(`unrealised P&L: ${pnl}`);
     expect(lines).toContain(`share of portfolio: ${percentText(expected.current, whole)} of total current value ${inr(whole)} (equity + mutual funds)`);
+  }
+});
+
+test.each(SEEDS)('the allocation bars add up to the portfolio total, holdings plus cash, in rupees and in bar width (seed %i)', (seed) => {
+  const generated = generate(seed);
+  const cashPaise = BigInt(1 + (seed % 9_999_999));
+  const display = allocationBars({
+    now: NOW,
+    holdings: readHoldings(generated.holdingsText),
+    funds: { ok: true, value: readFundHoldings(generated.fundsText) },
+    positions: { ok: false, reason: 'not part of this test' },
+    margins: { ok: true, value: { cash: parseDecimal(literal(cashPaise, 2)), net: undefined, used: undefined } },
+  });
+  if (display === undefined) throw new Error('no allocation for a portfolio with holdings');
+  const entries = [...generated.holdings.map(expectedHolding), ...generated.funds.map(expectedFund)];
+  const whole = total(entries.map((entry) => entry.current)) + cashPaise * 100_000n;
+  const at7 = (value: Decimal) => value.units * 10n ** BigInt(7 - value.scale); // every figure here has scale ≤ 7
+  expect(at7(display.total)).toBe(whole);
+  expect(display.title).toBe(`Where the money is: ${inr(whole)} incl. cash ${inr(cashPaise * 100_000n)}`);
+  for (const section of display.sections) expect(total(section.rows.map((row) => at7(row.value)))).toBe(whole);
+  const ordered = [...entries].sort((left, right) =>
+    left.current === right.current ? (left.key < right.key ? -1 : 1) : left.current < right.current ? 1 : -1);
+  const byHolding = display.sections[1]?.rows ?? [];
+  expect(byHolding.map((row) => row.label)).toEqual([
+    ...ordered.slice(0, 10).map((entry) => entry.key), `others (${entries.length - 10} holdings)`, 'Cash',
+  ]);
+
+  // Drawn: in each section the bars' eighths of a cell fill the bar width exactly, and each row shows its value.
+  const lines = drawAllocation(display, { columns: 100, color: false });
+  const labelWidth = Math.max(...display.sections.flatMap((section) => section.rows.map((row) => row.label.length)));
+  const shareWidth = Math.max(...lines.map((line) => / (\d+\.\d\d%) /.exec(line)?.[1]?.length ?? 0));
+  for (const section of display.sections) {
+    const start = lines.indexOf(section.title) + 1;
+    const rows = lines.slice(start, start + section.rows.length);
+    const barWidth = (rows[0]?.indexOf('%') ?? 0) - (2 + labelWidth + 2) - 2 - shareWidth + 1;
+    const eighths = rows.join('').match(/[█▏▎▍▌▋▊▉]/g)?.reduce((sum, block) => sum + ('▏▎▍▌▋▊▉█'.indexOf(block) + 1), 0);
+    expect(barWidth).toBeGreaterThan(10);
+    expect(eighths).toBe(barWidth * 8);
+    rows.forEach((line, index) => expect(line.endsWith(inr(at7(section.rows[index]?.value ?? parseDecimal('0'))))).toBe(true));
   }
 });

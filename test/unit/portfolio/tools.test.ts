@@ -3,7 +3,8 @@
 // they read and how, what a failed part does to the answer, and that the answer carries the computed figures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { LOCAL_TOOLS, type LocalTool } from '../../../src/portfolio/tools.js';
+import { LOCAL_TOOLS } from '../../../src/portfolio/tools.js';
+import type { LocalTool } from '../../../src/tools/local-tool.js';
 import type { ReadTool } from '../../../src/tools/tool.js';
 import { toOpenAITools } from '../../../src/tools/schema.js';
 import { KITE_MOCKS } from '../../support/kite-fixtures.js';
@@ -51,14 +52,15 @@ function run(name: string, args: Record<string, unknown>, read: ReadTool, signal
 }
 
 describe('the catalog', () => {
-  test('offers portfolio_summary and holding_detail', () => {
-    expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail']);
+  test('offers portfolio_summary, holding_detail and price_chart', () => {
+    expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail', 'price_chart']);
   });
 
-  test('both convert to OpenAI functions under their own names with their schemas', () => {
+  test('each converts to an OpenAI function under its own name with its schema', () => {
     const entries = toOpenAITools(LOCAL_TOOLS);
-    expect(entries.map((entry) => entry.definition.function.name)).toEqual(['portfolio_summary', 'holding_detail']);
+    expect(entries.map((entry) => entry.definition.function.name)).toEqual(['portfolio_summary', 'holding_detail', 'price_chart']);
     expect(entries[1]?.inputSchema).toMatchObject({ required: ['symbol'], properties: { symbol: { type: 'string' } } });
+    expect(entries[2]?.inputSchema).toMatchObject({ required: ['instrument'], properties: { interval: { enum: expect.arrayContaining(['day', 'minute']) } } });
     for (const local of LOCAL_TOOLS) expect(local.description.length).toBeLessThanOrEqual(1024);
   });
 });
@@ -104,6 +106,20 @@ describe('portfolio_summary', () => {
     expect(lines).toContain('| total | 5 | ₹75,486.64 | ₹73,782.97 | -₹1,703.66 | -2.26% |');
     expect(lines).toContain('available cash: ₹2,45,431.60');
     expect(lines).toContain('day positions: 3, P&L -₹95.00'); // −93 + 0 − 2
+  });
+
+  test('hands the person the allocation as bars beside the text, never inside it', async () => {
+    const result = await run('portfolio_summary', {}, fakeRead().read);
+    expect(result.display?.kind).toBe('allocation');
+    if (result.display?.kind !== 'allocation') return;
+    // 12552.15 (equity) + 61230.8249556 (funds) + 245431.6 (available cash) = 319214.5749556
+    expect(result.display.title).toBe('Where the money is: ₹3,19,214.57 incl. cash ₹2,45,431.60');
+    expect(result.display.sections.map((section) => section.rows.map((row) => row.label))).toEqual([
+      ['Equity', 'Mutual funds', 'Cash'],
+      // Largest current value first (every holding fits in the ten), then the cash.
+      ['MF: INVESCO INDIA TAX PLAN - DIRECT PLAN', 'MF: BOI AXA TAX ADVANTAGE FUND - DIRECT PLAN', 'BSE:SBIN', 'MF: Indiabulls Liquid Fund - Direct Plan', 'NSE:AARON', 'Cash'],
+    ]);
+    expect(result.text).not.toContain('Where the money is');
   });
 
   test('passes the login-first text back unchanged as an error, so the caller logs the user in', async () => {
