@@ -21,19 +21,25 @@ export interface AuditEntry {
   durationMs: number;
 }
 
-/** Appends one entry under the run's mode: `ask`, `repl` or `login`. */
-export type AuditLog = (mode: string, entry: AuditEntry) => void;
+/**
+ * Appends one entry under the run's mode: `ask`, `repl` or `login`. Entries are written one after another, in the
+ * order they came; the promise settles once this one is written (or its failure said) and never rejects.
+ */
+export type AuditLog = (mode: string, entry: AuditEntry) => Promise<void>;
 
 export function createAuditLog(deps: { store: Store; secrets: readonly string[]; warn: (line: string) => void }): AuditLog {
   const redact = createRedactor({ values: deps.secrets });
   let failed = false;
+  let written: Promise<void> = Promise.resolve();
+  const reportFailure = (error: unknown) => {
+    if (failed) return; // once a run is enough
+    failed = true;
+    // A damaged audit.log (a planted link, a folder) is a ConfigError whose line names it and says what to do.
+    deps.warn(error instanceof ConfigError ? `Could not write the audit log: ${error.message}` : `Could not write the audit log under ${deps.store.home}.`);
+  };
   return (mode, { by, ...entry }) => {
     const line = redact(JSON.stringify({ time: new Date().toISOString(), mode, ...(by === undefined ? {} : { by }), ...entry }));
-    deps.store.appendLine(AUDIT_LOG_FILE, line).catch((error: unknown) => {
-      if (failed) return; // once a run is enough
-      failed = true;
-      // A damaged audit.log (a planted link, a folder) is a ConfigError whose line names it and says what to do.
-      deps.warn(error instanceof ConfigError ? `Could not write the audit log: ${error.message}` : `Could not write the audit log under ${deps.store.home}.`);
-    });
+    written = written.then(() => deps.store.appendLine(AUDIT_LOG_FILE, line)).catch(reportFailure);
+    return written;
   };
 }

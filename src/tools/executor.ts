@@ -59,8 +59,11 @@ interface ToolExecutorDeps {
   onFatal: (error: CliError) => void;
   /** Told about every login outcome (the REPL shows who is logged in). */
   onLogin?: ((outcome: LoginOutcome) => void) | undefined;
-  /** Told about every call that reached the server or was refused, and every look-up (the audit log). */
-  onAudit?: ((entry: AuditEntry) => void) | undefined;
+  /**
+   * Told about every call that reached the server or was refused, and every look-up (the audit log). The call's
+   * answer waits for it, so the record is written before the model (or the person) hears how the call went.
+   */
+  onAudit?: ((entry: AuditEntry) => void | Promise<void>) | undefined;
 }
 
 export interface ToolExecutor {
@@ -78,7 +81,7 @@ interface Executor {
   budget: number;
 }
 
-type Audit = (outcome: string) => void;
+type Audit = (outcome: string) => Promise<void>;
 
 export function createToolExecutor(deps: ToolExecutorDeps): ToolExecutor {
   const call = createSessionCall(deps);
@@ -104,7 +107,7 @@ async function runToolCall(executor: Executor, call: Call, signal: AbortSignal):
   } catch (error) {
     // Every path audits before it returns; one that throws (a transport failure, Ctrl-C) must too.
     const failed = toolClass === 'write' ? 'failed' : 'error';
-    audit(signal.aborted ? 'cancelled' : `${failed}: ${error instanceof Error ? error.message : String(error)}`);
+    await audit(signal.aborted ? 'cancelled' : `${failed}: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
 }
@@ -112,18 +115,18 @@ async function runToolCall(executor: Executor, call: Call, signal: AbortSignal):
 /** The audit entry of one call, written with its outcome and how long it took since now. */
 function auditor(executor: Executor, entry: Omit<AuditEntry, 'outcome' | 'durationMs'>): Audit {
   const started = Date.now();
-  return (outcome) => executor.deps.onAudit?.({ ...entry, outcome, durationMs: Date.now() - started });
+  return async (outcome) => executor.deps.onAudit?.({ ...entry, outcome, durationMs: Date.now() - started });
 }
 
 /** Shown and confirmed first (or refused with the reason), then sent once: never retried, whatever happens. */
 async function runWrite(executor: Executor, call: Call, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
   const refusal = await gateWrite(executor, call, signal);
   if (refusal !== undefined) {
-    audit('refused');
+    await audit('refused');
     return { text: refusal, isError: true };
   }
   const result = await executor.call(call.name, call.arguments, { signal, toolClass: 'write' });
-  audit(result.isError ? 'failed' : 'ok');
+  await audit(result.isError ? 'failed' : 'ok');
   return result;
 }
 
@@ -146,10 +149,10 @@ async function lookUp(
   const audit = auditor(executor, { by: 'order-preview', name, arguments: args, toolClass: 'read' });
   try {
     const result = await executor.call(name, args, { signal, toolClass: 'read', timeoutMs });
-    audit(result.isError ? 'error' : 'ok');
+    await audit(result.isError ? 'error' : 'ok');
     return result;
   } catch (error) {
-    audit(signal.aborted ? 'cancelled' : `error: ${error instanceof Error ? error.message : String(error)}`);
+    await audit(signal.aborted ? 'cancelled' : `error: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
 }
@@ -157,7 +160,7 @@ async function lookUp(
 /** The model's own `login` call runs the program's login; the model hears how it ended, never the link. */
 async function runLoginCall(executor: Executor, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
   const outcome = await executor.logins.run(signal);
-  audit(outcome.status);
+  await audit(outcome.status);
   return { text: loginMessageForModel(outcome), isError: outcome.status !== 'logged-in' && outcome.status !== 'already' };
 }
 
@@ -169,7 +172,7 @@ async function runRead(executor: Executor, call: Call, signal: AbortSignal, audi
   if (result.isError && catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
     result = await executor.logins.instead(call.name, result, signal);
   }
-  audit(result.isError ? 'error' : 'ok');
+  await audit(result.isError ? 'error' : 'ok');
   const notice = limit === undefined || result.isError ? undefined : defaultLimitNotice(call.name, args, result.text);
   const room = notice === undefined ? executor.budget : Math.max(0, executor.budget - notice.length - 1);
   if (result.isError) return result;
@@ -185,7 +188,7 @@ async function runLocal(executor: Executor, tool: LocalTool, call: Call, signal:
   if (result.isError && executor.deps.catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
     result = await executor.logins.instead(call.name, result, signal);
   }
-  audit(result.isError ? 'error' : 'ok');
+  await audit(result.isError ? 'error' : 'ok');
   return result; // already compact: labelled figures, not raw JSON
 }
 

@@ -50,7 +50,7 @@ async function executorOn(options: { mode: 'ask' | 'repl'; kite?: FakeKiteOption
     serverUrl: new URL(kite.mcpUrl),
     toolTimeoutMs: 10_000,
     onFatal: (error) => fatal.push(error),
-    onAudit: (entry) => audit.push(entry),
+    onAudit: (entry) => void audit.push(entry),
   });
   return { kite, executor, audit, said, fatal };
 }

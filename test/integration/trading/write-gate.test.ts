@@ -70,7 +70,7 @@ async function tradingGate(options: { maxOrderValueRupees?: number; toolTimeoutM
     serverUrl: new URL(kite.mcpUrl),
     toolTimeoutMs: options.toolTimeoutMs ?? 10_000,
     onFatal: () => {},
-    onAudit: (entry) => gate.audit.push(entry),
+    onAudit: (entry) => void gate.audit.push(entry),
   });
   return gate;
 }
