@@ -24,10 +24,9 @@ const MISSING_SYMBOL = 'holding_detail needs a symbol, for example {"symbol": "N
 const portfolioSummary: LocalTool = {
   name: 'portfolio_summary',
   description:
-    'Exact live-account figures, computed now by kite-chat: invested and current value, unrealised ' +
-    "P&L (₹, %), today's change, equity and mutual-fund parts, cash and margin used, best and worst holdings (P&L %, " +
-    "today's %), allocation by holding, exchange and product, day and net positions. Use it for any total, " +
-    'percentage, P&L or ranking; quote its figures.',
+    "Exact account figures computed by kite-chat: invested and current value, P&L (₹, %), today's change, " +
+    'equity and MF parts, cash, margin used, best and worst holdings, allocation by holding, exchange and product, ' +
+    'day and net positions. Use it for any total, %, P&L or ranking; quote it.',
   inputSchema: { type: 'object', properties: {} },
   async run(_args, read, signal, now) {
     const [holdings, funds, positions, margins] = await Promise.allSettled([
@@ -53,9 +52,8 @@ const portfolioSummary: LocalTool = {
 const holdingDetail: LocalTool = {
   name: 'holding_detail',
   description:
-    "One holding's exact live figures, computed by kite-chat: quantity (T+1 included), average and " +
-    "last price, invested and current value, unrealised P&L (₹, %), today's change, portfolio share; close matches " +
-    'when none matches. Quote its figures.',
+    "One holding's exact figures computed by kite-chat: quantity (T+1 included), average and last price, invested " +
+    "and current value, P&L (₹, %), today's change, portfolio share; close matches if none. Quote it.",
   inputSchema: {
     type: 'object',
     properties: {

@@ -18,17 +18,15 @@ const MAX_REASON_CHARS = 200;
 export const priceChart: LocalTool = {
   name: 'price_chart',
   description:
-    'How an instrument\'s price moved over a range, from Kite\'s historical candles: kite-chat finds the instrument, ' +
-    'reads the candles (in as many requests as Kite needs) and returns only the figures, computed exactly: first and ' +
-    'last close, change in ₹ and %, high and low with their dates, number of candles. It draws the chart for the ' +
-    'user itself. Use it for "how has X moved", trends and price history instead of get_historical_data.',
+    "An instrument's price history as exact figures: first and last close, change (₹, %), high and low with dates, " +
+    'candle count. kite-chat draws the chart for the user. Prefer it to get_historical_data for moves and trends.',
   inputSchema: {
     type: 'object',
     properties: {
-      instrument: { type: 'string', description: 'EXCHANGE:SYMBOL, e.g. "NSE:INFY".' },
-      from: { type: 'string', description: 'First day in IST, YYYY-MM-DD (optionally with HH:MM). Default: 91 days before "to".' },
-      to: { type: 'string', description: 'Last day in IST, YYYY-MM-DD (optionally with HH:MM). Default: now.' },
-      interval: { type: 'string', enum: [...INTERVALS], description: 'Candle interval. Default: day.' },
+      instrument: { type: 'string', description: 'e.g. NSE:INFY' },
+      from: { type: 'string', description: 'YYYY-MM-DD[ HH:MM] IST; default 91 days before to' },
+      to: { type: 'string', description: 'YYYY-MM-DD[ HH:MM] IST; default now' },
+      interval: { type: 'string', enum: [...INTERVALS], description: 'default day' },
     },
     required: ['instrument'],
   },

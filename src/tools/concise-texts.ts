@@ -15,10 +15,15 @@ import type { JsonSchema } from './json-schema-check.js';
  */
 export const LOGIN_TOOL_DESCRIPTION = 'Log in to Kite when a tool says to. kite-chat shows the user the link; never repeat or invent one.';
 
+/**
+ * What the system prompt (prompts/system.md) says once for every list and search tool, so that their `from` and
+ * `limit` need no description of their own: a 0-based `from` defaulting to 0, and everything returned without `limit`.
+ */
+export const PAGINATION_IN_SYSTEM_PROMPT = ['0-based', 'default 0', 'without one'] as const;
 /** "Starting index for pagination (0-based). Default: 0" and other wordings of a page's first index. */
 const PAGE_START = /\b(start(ing)?|first|offset)\b.*\bpagination\b|\bpagination\b.*\b(start(ing)?|offset)\b/i;
 /** "Maximum number of holdings to return. If not specified, returns all holdings. …" */
-const PAGE_LIMIT = /^\s*max(imum)?\.? (number of )?(?<items>.+?) to return\b.*\bnot specified\b.*\breturns all\b/is;
+const PAGE_LIMIT = /^\s*max(imum)?\.? (number of )?.+? to return\b.*\bnot specified\b.*\breturns all\b/is;
 /** "Supports pagination for large datasets." in a tool's description, said again by its `from`/`limit` parameters. */
 const PAGINATION_SENTENCE = /\s*\bSupports pagination\b[^.]*\.?/i;
 /** "Eg. ['NSE:INFY', 'NSE:SBIN']. This API returns … in the format of exchange:tradingsymbol." */
@@ -60,11 +65,14 @@ export function conciseParameterText(name: string, text: string, options: { requ
   if (lettersOf(description) === lettersOf(name)) return undefined;
   if (PAGE_START.test(description)) {
     const fallback = DEFAULT_VALUE.exec(description)?.groups?.['value'];
-    const base = ZERO_BASED.test(description) ? '0-based offset' : 'Offset';
+    const zeroBased = ZERO_BASED.test(description);
+    // The usual page start is said once, in the system prompt (PAGINATION_IN_SYSTEM_PROMPT), not on every list tool.
+    if (zeroBased && (fallback === undefined || fallback === '0')) return undefined;
+    const base = zeroBased ? '0-based offset' : 'Offset';
     return fallback === undefined ? base : `${base}; default ${fallback}`;
   }
-  const items = PAGE_LIMIT.exec(description)?.groups?.['items'];
-  if (items !== undefined) return `Max ${items}; omit for all`;
+  // "Returns everything without a limit" is said once, in the system prompt, too.
+  if (PAGE_LIMIT.test(description)) return undefined;
   const example = INSTRUMENT_EXAMPLE.exec(description)?.groups?.['example'];
   if (example !== undefined && INSTRUMENT_FORMAT.test(description)) {
     const cap = INSTRUMENT_CAP.exec(description)?.groups?.['count'];

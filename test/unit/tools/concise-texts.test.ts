@@ -4,12 +4,18 @@
 // text no rule knows passes unchanged.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { conciseParameterText, conciseToolDescription, LOGIN_TOOL_DESCRIPTION } from '../../../src/tools/concise-texts.js';
+import {
+  conciseParameterText, conciseToolDescription, LOGIN_TOOL_DESCRIPTION, PAGINATION_IN_SYSTEM_PROMPT,
+} from '../../../src/tools/concise-texts.js';
 import { toOpenAITools } from '../../../src/tools/schema.js';
 import type { Tool } from '../../../src/tools/tool.js';
 import { KITE_FIXTURES } from '../../support/kite-fixtures.js';
 
 type Schema = Record<string, unknown>;
+
+const SYSTEM_PROMPT = readFileSync(new URL('../../../prompts/system.md', import.meta.url), 'utf8');
+/** Kite's `from`/`limit` texts: their facts are said once, in the system prompt. */
+const PAGINATION_TEXT = /\bpagination\b|\breturns all\b/i;
 
 function kiteTools(): Tool[] {
   const listed = JSON.parse(readFileSync(new URL('tools.json', KITE_FIXTURES), 'utf8')) as Array<Tool & { writes?: boolean }>;
@@ -59,6 +65,10 @@ test('every calling fact in a Kite parameter description survives, and every exa
     for (const [name, property] of Object.entries(propertiesOf(original))) {
       const before = String(property.description ?? '');
       const after = String(propertiesOf(entry.inputSchema)[name]?.description ?? '').toLowerCase();
+      if (after === '' && PAGINATION_TEXT.test(before)) {
+        for (const fact of callingFacts(before)) expect(SYSTEM_PROMPT.toLowerCase(), `${entry.serverName}.${name}: "${fact}"`).toContain(fact);
+        continue;
+      }
       for (const fact of callingFacts(before)) expect(after, `${entry.serverName}.${name}: "${fact}"`).toContain(fact);
       if (/\b[A-Z]+:[A-Z]+\b/.test(before)) expect(after, `${entry.serverName}.${name}`).toMatch(/\b[a-z]+:[a-z]+\b/);
       if (after === '') expect(before.toLowerCase().replace(/[^a-z]/g, '')).toBe(name.replace(/[^a-z]/g, ''));
@@ -72,8 +82,10 @@ test("Kite's pagination and instrument-list texts each become one short form", (
     const text = propertiesOf(definition.parameters ?? {})[parameter]?.description;
     return text === undefined ? [] : [String(text)];
   }));
-  expect(texts('from')).toEqual(new Set(['0-based offset; default 0']));
-  expect([...texts('limit')].every((text) => /^Max [\w ]+; omit for all$/.test(text))).toBe(true);
+  // Said once, in the system prompt, instead of on every list and search tool.
+  expect(texts('from')).toEqual(new Set());
+  expect(texts('limit')).toEqual(new Set());
+  for (const fact of PAGINATION_IN_SYSTEM_PROMPT) expect(SYSTEM_PROMPT).toContain(fact);
   expect(texts('instruments')).toEqual(new Set(['exchange:tradingsymbol, e.g. NSE:INFY', 'exchange:tradingsymbol, e.g. NSE:INFY; up to 500']));
   const holdings = definitions.find((definition) => definition.name === 'get_holdings');
   expect(holdings?.description).toBe('Get holdings for the current user.');
@@ -82,8 +94,9 @@ test("Kite's pagination and instrument-list texts each become one short form", (
 test('the rules read a text by its shape: other wordings of the same facts are shortened too', () => {
   const optional = { required: false };
   expect(conciseParameterText('from', 'Start offset for pagination. Default: 10', optional)).toBe('Offset; default 10');
-  expect(conciseParameterText('offset', 'Pagination offset (0-based)', optional)).toBe('0-based offset');
-  expect(conciseParameterText('limit', 'Max number of trades to return; if not specified, returns all of them.', optional)).toBe('Max trades; omit for all');
+  expect(conciseParameterText('from', 'Start offset for pagination (0-based). Default: 5', optional)).toBe('0-based offset; default 5');
+  expect(conciseParameterText('offset', 'Pagination offset (0-based)', optional)).toBeUndefined(); // the system prompt says it
+  expect(conciseParameterText('limit', 'Max number of trades to return; if not specified, returns all of them.', optional)).toBeUndefined();
   expect(conciseParameterText('instruments', 'e.g. ["BSE:SENSEX"]. Returns data in the format of exchange:tradingsymbol.', optional))
     .toBe('exchange:tradingsymbol, e.g. BSE:SENSEX');
   expect(conciseParameterText('order_id', 'The Order ID', { required: true })).toBeUndefined();
