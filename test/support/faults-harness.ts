@@ -82,6 +82,13 @@ export function nonEmptyLines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
+/** A run that failed as a fault row says: exit `code`, nothing on stdout, and on stderr the one line `line` (or matcher). */
+export function expectOneLineExit(run: CliRun, code: number, line: unknown): void {
+  expect(run.code).toBe(code);
+  expect(run.stdout).toBe('');
+  expect(nonEmptyLines(run.stderr)).toEqual([line]);
+}
+
 export function toolRequests(kite: FakeKite, tool: string): FakeKite['requests'] {
   return kite.requests.filter((request) => request.tool === tool);
 }

@@ -40,8 +40,8 @@ export interface KiteChatFixtures {
   env: Record<string, string>;
   /** kite-chat with these arguments as a child process; options.env adds to (or, with undefined, removes from) `env`. */
   cli: (args: readonly string[], options?: RunOptions) => Promise<CliRun>;
-  /** kite-chat with these arguments in a pseudo-terminal (the REPL), killed after the test. */
-  repl: (args: readonly string[], options?: { env?: Record<string, string> }) => PtySession;
+  /** kite-chat with these arguments in a pseudo-terminal (the REPL; 120×40 unless `size` says), killed after the test. */
+  repl: (args: readonly string[], options?: { env?: Record<string, string>; size?: { cols: number; rows: number } }) => PtySession;
   /** Stops `server` after the test (a tiny MCP server, Kite's next server, an MCP session, …) and gives it back. */
   closeAfter: <T extends Closable>(server: T) => T;
 }
@@ -98,7 +98,7 @@ export const test = base.extend<KiteChatFixtures & { started: Started }>({
   },
   repl: async ({ env, started }, use) => {
     await use((args, options = {}) => {
-      const session = startReplInPty(args, { ...env, ...options.env });
+      const session = startReplInPty(args, { ...env, ...options.env }, options.size);
       started.sessions.push(session);
       return session;
     });

@@ -3,11 +3,9 @@
 // our src/ files and lines; prompts/system.md and package.json are found from the bundle's place. Which files a run
 // loaded comes from Node's own NODE_DEBUG=esm lines; which package a chunk holds, from a string only it contains.
 import { readFile } from 'node:fs/promises';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
 import { closedOrigin, completions } from '../../support/faults-harness.js';
-import { REPO_ROOT, runCli, temporaryFolder } from '../../support/run-cli.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
+import { expect, test } from '../../support/fixtures.js';
+import { REPO_ROOT } from '../../support/run-cli.js';
 
 /** A string each package's code holds and ours does not. */
 const PACKAGE_MARKERS = {
@@ -18,14 +16,6 @@ const PACKAGE_MARKERS = {
 } as const;
 type PackageName = keyof typeof PACKAGE_MARKERS;
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-
-afterEach(async () => {
-  await Promise.all([kite?.close(), model?.close()]);
-  kite = model = undefined;
-});
-
 /** The packages whose code the run loaded, from the files Node says it translated. */
 async function packagesLoaded(stderr: string): Promise<Set<PackageName>> {
   const files = [...stderr.matchAll(/Translating StandardModule file:\/\/(\S+)/g)].map((match) => match[1] ?? '');
@@ -35,24 +25,21 @@ async function packagesLoaded(stderr: string): Promise<Set<PackageName>> {
   return new Set(names.filter((name) => texts.some((text) => text.includes(PACKAGE_MARKERS[name]))));
 }
 
-test('--help and --version load no SDK, no openai and no tokenizer; the version is package.json\'s', async () => {
-  const help = await runCli(['--help'], { env: { NODE_DEBUG: 'esm' } });
+test('--help and --version load no SDK, no openai and no tokenizer; the version is package.json\'s', async ({ cli }) => {
+  const help = await cli(['--help'], { env: { NODE_DEBUG: 'esm' } });
   expect(help.code).toBe(0);
   expect(help.stdout).toMatch(/^Usage:/);
   expect(await packagesLoaded(help.stderr)).toEqual(new Set());
 
-  const version = await runCli(['--version'], { env: {} });
+  const version = await cli(['--version']);
   const { version: declared } = JSON.parse(await readFile(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string };
   expect(version.stdout).toBe(`kite-chat ${declared}\n`);
 });
 
-test('--ask loads the SDK and openai, not Ajv or the tokenizer, and sends prompts/system.md as it is', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([{ text: 'Hello.' }]);
-  const home = await temporaryFolder();
-  const run = await runCli(['--ask', 'Say hello.', '--url', kite.mcpUrl, '--no-browser'], {
-    env: { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: model.baseURL, OPENAI_MODEL: 'scripted-model', KITE_CHAT_HOME: home, NODE_DEBUG: 'esm' },
-  });
+test('--ask loads the SDK and openai, not Ajv or the tokenizer, and sends prompts/system.md as it is', async ({ startKite, model, cli }) => {
+  const kite = await startKite({ autoLogin: true });
+  model.push({ text: 'Hello.' });
+  const run = await cli(['--ask', 'Say hello.', '--url', kite.mcpUrl, '--no-browser'], { env: { NODE_DEBUG: 'esm' } });
 
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('Hello.\n');
@@ -61,11 +48,8 @@ test('--ask loads the SDK and openai, not Ajv or the tokenizer, and sends prompt
   expect(completions(model)[0]?.body?.messages?.[0]).toEqual({ role: 'system', content: systemPrompt });
 });
 
-test('a stack trace names our src/ files and lines, not the bundle', async () => {
-  const home = await temporaryFolder();
-  const run = await runCli(['--ask', 'Hi', '--url', `${await closedOrigin()}/mcp`, '--no-browser'], {
-    env: { OPENAI_API_KEY: 'sk-test-not-a-real-key', KITE_CHAT_HOME: home, NODE_DEBUG: 'kite-chat' },
-  });
+test('a stack trace names our src/ files and lines, not the bundle', async ({ cli }) => {
+  const run = await cli(['--ask', 'Hi', '--url', `${await closedOrigin()}/mcp`, '--no-browser'], { env: { NODE_DEBUG: 'kite-chat' } });
 
   expect(run.code).toBe(4);
   const frames = run.stderr.split('\n').filter((line) => /^\s+at /.test(line));

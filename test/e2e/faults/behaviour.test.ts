@@ -2,7 +2,7 @@
 // malformed tool arguments, a tool that does not exist, the same call three rounds in a row, the round limit, and
 // an empty answer. Each is either told to the model (which can do better) or stops the turn with one line.
 import { test as base, expect } from '../../support/fixtures.js';
-import { askFixture, completions, lastToolMessages, nonEmptyLines, toolRequests, type Ask } from '../../support/faults-harness.js';
+import { askFixture, completions, expectOneLineExit, lastToolMessages, toolRequests, type Ask } from '../../support/faults-harness.js';
 
 const QUESTION = 'What are my holdings?';
 
@@ -58,9 +58,7 @@ test('the round limit stops the turn with one line saying what to do', async ({ 
 test('an empty answer exits 1 with one line instead of printing nothing as if it were an answer', async ({ ask }) => {
   const { run } = await ask([{ text: '' }]);
 
-  expect(run.code).toBe(1);
-  expect(run.stdout).toBe('');
-  expect(nonEmptyLines(run.stderr)).toEqual(['The model gave an empty answer.']);
+  expectOneLineExit(run, 1, 'The model gave an empty answer.');
 });
 
 test('an empty answer with --json is still one JSON object, with an empty answer field', async ({ ask }) => {

@@ -8,7 +8,7 @@ import { createComplete, createOpenAIClient } from '../../../src/model/openai-mo
 import { test as base, expect, OPENAI_KEY } from '../../support/fixtures.js';
 import type { ScriptedStep } from '../../support/scripted-openai.js';
 import {
-  askFixture, completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type Ask, type ReplWith,
+  askFixture, completions, exitWithin, expectOneLineExit, nonEmptyLines, replWith, sentToModel, STACK_LINE, type Ask, type ReplWith,
 } from '../../support/faults-harness.js';
 
 const QUESTION = 'How much cash do I have?';
@@ -47,16 +47,17 @@ test('429 twice is retried with backoff and the third try answers', async ({ ask
   expect(completions(fake)).toHaveLength(3);
 });
 
-test('429 that outlasts the retries exits 5 with one line', async ({ ask }) => {
+test.for([
+  ['429', 429, /rate-limiting requests \(429\)/],
+  ['a 503', 503, /failed \(503.*try again in a few minutes/],
+] as const)('%s that outlasts the retries exits 5 with one line', async ([, status, line], { ask }) => {
   const { run, model: fake } = await ask([
-    { status: 429, ...QUICK_RETRY },
-    { status: 429, ...QUICK_RETRY },
-    { status: 429, ...QUICK_RETRY },
+    { status, ...QUICK_RETRY },
+    { status, ...QUICK_RETRY },
+    { status, ...QUICK_RETRY },
   ]);
 
-  expect(run.code).toBe(5);
-  expect(run.stdout).toBe('');
-  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/rate-limiting requests \(429\)/)]);
+  expectOneLineExit(run, 5, expect.stringMatching(line));
   expect(completions(fake)).toHaveLength(3); // the first try and the client's two retries
 });
 
@@ -68,24 +69,10 @@ test('a 500 is retried and the next try answers', async ({ ask }) => {
   expect(completions(fake)).toHaveLength(2);
 });
 
-test('a 503 that outlasts the retries exits 5 with one line', async ({ ask }) => {
-  const { run, model: fake } = await ask([
-    { status: 503, ...QUICK_RETRY },
-    { status: 503, ...QUICK_RETRY },
-    { status: 503, ...QUICK_RETRY },
-  ]);
-
-  expect(run.code).toBe(5);
-  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/failed \(503.*try again in a few minutes/)]);
-  expect(completions(fake)).toHaveLength(3);
-});
-
 test('a stream that breaks off halfway exits 5 with one line, and no half answer on stdout', async ({ ask }) => {
   const { run } = await ask([{ streamThenDrop: 'Your holdings are worth ₹1,2' }]);
 
-  expect(run.code).toBe(5);
-  expect(run.stdout).toBe('');
-  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/stopped in the middle of its answer/)]);
+  expectOneLineExit(run, 5, expect.stringMatching(/stopped in the middle of its answer/));
 });
 
 test('a stream that stalls halfway is given up after the idle timeout with one line (in process: the CLI waits 120 s)', async ({ model }) => {
@@ -127,16 +114,17 @@ const UNANSWERED_FIRST_QUESTION: ScriptedStep[] = [
 ];
 const ROUND_LIMIT_SHOWN = /used all 2 rounds without a final answer.*\n.*›/;
 
-test('a context window overflow trims older tool results and is retried once', async ({ replSession }) => {
-  const { session, fakeModel } = await replSession([
-    ...UNANSWERED_FIRST_QUESTION,
-    CONTEXT_OVERFLOW,
-    { text: 'Your cash is ₹99,725.05.' },
-  ], { args: ['--max-rounds', '2'] });
+/** The REPL (--max-rounds 2) asked 'What do I hold?', which stops unanswered, and then QUESTION; the model's `steps` follow. */
+async function askAfterUnansweredQuestion(replSession: ReplWith, steps: ScriptedStep[]): Promise<Awaited<ReturnType<ReplWith>>> {
+  const started = await replSession([...UNANSWERED_FIRST_QUESTION, ...steps], { args: ['--max-rounds', '2'] });
+  started.session.type('What do I hold?\r');
+  await started.session.waitFor(ROUND_LIMIT_SHOWN);
+  started.session.type(`${QUESTION}\r`);
+  return started;
+}
 
-  session.type('What do I hold?\r');
-  await session.waitFor(ROUND_LIMIT_SHOWN);
-  session.type(`${QUESTION}\r`);
+test('a context window overflow trims older tool results and is retried once', async ({ replSession }) => {
+  const { session, fakeModel } = await askAfterUnansweredQuestion(replSession, [CONTEXT_OVERFLOW, { text: 'Your cash is ₹99,725.05.' }]);
   await session.waitFor('Your cash is ₹99,725.05.');
 
   expect(completions(fakeModel)).toHaveLength(4);
@@ -150,16 +138,7 @@ test('a context window overflow trims older tool results and is retried once', a
 });
 
 test('a context window overflow that trimming cannot cure is one line, and the session goes on', async ({ replSession }) => {
-  const { session, fakeModel } = await replSession([
-    ...UNANSWERED_FIRST_QUESTION,
-    CONTEXT_OVERFLOW,
-    CONTEXT_OVERFLOW,
-    { text: 'Still here.' },
-  ], { args: ['--max-rounds', '2'] });
-
-  session.type('What do I hold?\r');
-  await session.waitFor(ROUND_LIMIT_SHOWN);
-  session.type(`${QUESTION}\r`);
+  const { session, fakeModel } = await askAfterUnansweredQuestion(replSession, [CONTEXT_OVERFLOW, CONTEXT_OVERFLOW, { text: 'Still here.' }]);
   await session.waitFor(/The conversation is too long for model "scripted-model".*use \/clear.*\n.*›/);
   expect(completions(fakeModel)).toHaveLength(4); // retried once, not more
   session.type('Hello?\r');

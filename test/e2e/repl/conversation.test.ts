@@ -3,57 +3,40 @@
 // `kite-chat --continue` takes it up, says how old it is, and sends the model the questions and answers only.
 import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { startReplInPty, type PtySession } from '../../support/pty-session.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect, OPENAI_KEY } from '../../support/fixtures.js';
+import type { PtySession } from '../../support/pty-session.js';
 import { temporaryFolder } from '../../support/run-cli.js';
-import { OPENAI_KEY } from '../../support/fixtures.js';
 import { completions } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../../support/scripted-openai.js';
 
 const SESSION_ID = 'kitemcp-0b4f1e7a-93c2-4d5e-8f60-123456789abc';
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
+/** `loggedIn`: the fake Kite, logged in; `chat(args)`: the REPL against it without colour, with this test's `home`. */
+const test = base.extend<{ loggedIn: FakeKite; chat: (args?: string[]) => PtySession }>({
+  loggedIn: async ({ startKite }, use) => {
+    await use(await startKite({ autoLogin: true }));
+  },
+  chat: async ({ loggedIn, repl }, use) => {
+    await use((args = []) => repl(['--url', loggedIn.mcpUrl, '--no-color', ...args]));
+  },
 });
 
 /** Types a line and waits for `expected` and then the prompt: a line typed before the prompt is back would be lost. */
 async function typeAndWait(session: PtySession, line: string, expected: string): Promise<void> {
-  const from = session.text().length;
-  session.type(`${line}\r`);
-  await session.waitFor(new RegExp(`${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^]*›`), { after: from });
+  await session.say(line, new RegExp(`${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^]*›`));
 }
 
-function startRepl(home: string, args: string[] = []): PtySession {
-  return startReplInPty(['--url', kite?.mcpUrl ?? '', '--no-color', ...args], {
-    OPENAI_API_KEY: OPENAI_KEY,
-    OPENAI_BASE_URL: model?.baseURL ?? '',
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: home,
-  });
-}
-
-test('/save writes the conversation 0600 without secrets, and --continue takes it up with its age and no tool results', async () => {
-  kite = await startFakeKite({ autoLogin: true });
+test('/save writes the conversation 0600 without secrets, and --continue takes it up with its age and no tool results', async ({ loggedIn: kite, model, home, chat }) => {
   const signedLink = `${kite.origin}/authorize?session_id=${SESSION_ID}%7C1754400000.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmE%3D`;
-  model = await startScriptedOpenAI([
+  model.push(
     { toolCalls: [{ name: 'get_margins', arguments: {} }] },
     // A model that echoes what it should not: the key and a signed login link.
     { text: `You have ₹99,725.05 available. (key ${OPENAI_KEY}; log in at ${signedLink})` },
     { text: 'Yes: that was your available margin.' },
-  ]);
-  const home = await temporaryFolder();
+  );
   const saved = join(await temporaryFolder('kite-chat-saved-'), 'chat.md');
 
-  repl = startRepl(home);
+  let repl = chat();
   await repl.waitFor('›');
   repl.type(`How much cash do I have? My session is ${SESSION_ID}\r`);
   await repl.waitFor(/You have ₹99,725\.05 available\.(.|\n)*›/);
@@ -77,7 +60,7 @@ test('/save writes the conversation 0600 without secrets, and --continue takes i
   const conversation = JSON.parse(kept) as { savedAt: string };
   conversation.savedAt = new Date(Date.now() - 2 * 3_600_000 - 60_000).toISOString();
   await writeFile(join(home, 'conversation.json'), JSON.stringify(conversation));
-  repl = startRepl(home, ['--continue']);
+  repl = chat(['--continue']);
   await repl.waitFor('Continuing the conversation saved 2 hours ago (1 question). Its tool results were not kept: figures will be looked up again.');
   await repl.waitFor('›');
   repl.type('Was that all of it?\r');
@@ -93,25 +76,20 @@ test('/save writes the conversation 0600 without secrets, and --continue takes i
   await expect(stat(join(home, 'conversation.json'))).rejects.toThrow(/ENOENT/);
 });
 
-test('--continue with nothing saved says so in one line and starts a new conversation', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([]);
-  const home = await temporaryFolder();
-  repl = startRepl(home, ['--continue']);
+test('--continue with nothing saved says so in one line and starts a new conversation', async ({ home, chat }) => {
+  const repl = chat(['--continue']);
   await repl.waitFor(`No saved conversation in ${home} to continue; starting a new one.`);
   await repl.waitFor('›');
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
 });
 
-test('--continue with a planted link in place of the conversation says so in one line and the chat goes on', async () => {
-  kite = await startFakeKite({ autoLogin: true });
-  model = await startScriptedOpenAI([{ text: 'Fresh start.' }]);
-  const home = await temporaryFolder();
+test('--continue with a planted link in place of the conversation says so in one line and the chat goes on', async ({ model, home, chat }) => {
+  model.push({ text: 'Fresh start.' });
   const target = join(await temporaryFolder('kite-chat-target-'), 'secret.txt');
   await writeFile(target, 'not for kite-chat');
   await symlink(target, join(home, 'conversation.json'));
-  repl = startRepl(home, ['--continue']);
+  const repl = chat(['--continue']);
   await repl.waitFor(/Could not continue the last conversation: .*conversation\.json is a symbolic link, which kite-chat does not follow/);
   await repl.waitFor('›');
   repl.type('Hello?\r');

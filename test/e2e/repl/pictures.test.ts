@@ -3,29 +3,38 @@
 // answer, and portfolio_summary's allocation is bars; the model's tool message holds the figures and no candles.
 // Piped, with NO_COLOR, or with stdout piped and stderr a terminal, the chart never reaches stdout.
 import { Writable, Readable } from 'node:stream';
-import { afterEach, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-import { showScreen, startReplInPty, type PtySession, type Screen } from '../../support/pty-session.js';
-import { runCli, temporaryFolder } from '../../support/run-cli.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { showScreen, type PtySession, type Screen } from '../../support/pty-session.js';
 import { completions, toolMessages } from '../../support/safety-env.js';
-import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI, type ScriptedStep } from '../../support/scripted-openai.js';
+import type { RecordedRequest, ScriptedStep } from '../../support/scripted-openai.js';
 
 /** Friday 2025-08-08 12:00 IST: the fake's clock, so the quarter asked for is in the past. */
 const FAKE_NOW = Date.UTC(2025, 7, 8, 6, 30);
 const QUARTER = { instrument: 'NSE:INFY', from: '2025-04-01', to: '2025-06-30', interval: 'day' };
 const AXIS_ROW = /^ *₹[\d,]+\.\d\d [┤┼]/;
 
-let kite: FakeKite | undefined;
-let model: ScriptedOpenAI | undefined;
-let repl: PtySession | undefined;
-
-afterEach(async () => {
-  repl?.kill();
-  await Promise.all([kite?.close(), model?.close()]);
-  repl = undefined;
-  kite = undefined;
-  model = undefined;
+/**
+ * `onFriday`: the fake Kite, logged in, its clock at FAKE_NOW; `askInRepl(steps, question, env)`: the REPL against it
+ * in a 100×40 terminal, the model answering with `steps`, `question` typed at the first prompt.
+ */
+const test = base.extend<{
+  onFriday: FakeKite;
+  askInRepl: (steps: ScriptedStep[], question: string, env?: Record<string, string>) => Promise<PtySession>;
+}>({
+  onFriday: async ({ startKite }, use) => {
+    await use(await startKite({ autoLogin: true, now: () => FAKE_NOW }));
+  },
+  askInRepl: async ({ onFriday, model, repl }, use) => {
+    await use(async (steps, question, env = {}) => {
+      model.push(...steps);
+      const session = repl(['--url', onFriday.mcpUrl], { env, size: { cols: 100, rows: 40 } });
+      await session.waitFor('›');
+      session.type(`${question}\r`);
+      return session;
+    });
+  },
 });
 
 /** The model quotes the change line of the figures it was given, as a model told to quote them would. */
@@ -34,28 +43,15 @@ function quoteTheChange(request: RecordedRequest) {
   return { text: `INFY over the quarter: ${/^change: (.*)$/m.exec(figures)?.[1] ?? 'no change line'}.` };
 }
 
-async function start(steps: ScriptedStep[], extraEnv: Record<string, string> = {}): Promise<{ env: Record<string, string> & { KITE_CHAT_HOME: string } }> {
-  kite = await startFakeKite({ autoLogin: true, now: () => FAKE_NOW });
-  model = await startScriptedOpenAI(steps);
-  const env = {
-    OPENAI_API_KEY: 'sk-test-not-a-real-key',
-    OPENAI_BASE_URL: model.baseURL,
-    OPENAI_MODEL: 'scripted-model',
-    KITE_CHAT_HOME: await temporaryFolder(),
-    ...extraEnv,
-  };
-  return { env };
-}
+/** The model asks for the quarter's chart, then quotes the change it was given. */
+const CHART_THE_QUARTER: ScriptedStep[] = [{ toolCalls: [{ name: 'price_chart', arguments: QUARTER }] }, quoteTheChange];
 
 function axisRows(screen: Screen): string[] {
   return screen.lines.filter((line) => AXIS_ROW.test(line));
 }
 
-test('a quarter of INFY is drawn as a chart under the answer, and the model reads figures, not candles', async () => {
-  const { env } = await start([{ toolCalls: [{ name: 'price_chart', arguments: QUARTER }] }, quoteTheChange]);
-  repl = startReplInPty(['--url', kite?.mcpUrl ?? ''], env, { cols: 100, rows: 40 });
-  await repl.waitFor('›');
-  repl.type('How has INFY moved this quarter?\r');
+test('a quarter of INFY is drawn as a chart under the answer, and the model reads figures, not candles', async ({ askInRepl, model }) => {
+  const repl = await askInRepl(CHART_THE_QUARTER, 'How has INFY moved this quarter?');
 
   const screen = await repl.waitForScreen(
     (shown) => axisRows(shown).length >= 8 && shown.lines.some((line) => line.includes('▲ high')),
@@ -74,7 +70,7 @@ test('a quarter of INFY is drawn as a chart under the answer, and the model read
   expect(answerRow).toBeGreaterThanOrEqual(0);
   expect(answerRow).toBeLessThan(screen.lines.findIndex((line) => AXIS_ROW.test(line)));
 
-  const toolMessage = toolMessages(completions(model?.requests ?? [])[1]).at(-1);
+  const toolMessage = toolMessages(completions(model.requests)[1]).at(-1);
   expect(toolMessage?.name).toBe('price_chart');
   expect(toolMessage?.content).toMatch(/^candles: 65$/m);
   expect(toolMessage?.content).toMatch(/^first close: ₹[\d,.]+ on 2025-04-01$/m);
@@ -85,11 +81,8 @@ test('a quarter of INFY is drawn as a chart under the answer, and the model read
   expect(await repl.exit).toBe(0);
 });
 
-test('portfolio_summary\'s allocation is drawn as bars under the answer, adding up to holdings plus cash', async () => {
-  const { env } = await start([{ toolCalls: [{ name: 'portfolio_summary', arguments: {} }] }, { text: 'Most of it is in mutual funds.' }]);
-  repl = startReplInPty(['--url', kite?.mcpUrl ?? ''], env, { cols: 100, rows: 40 });
-  await repl.waitFor('›');
-  repl.type('Where is my money?\r');
+test('portfolio_summary\'s allocation is drawn as bars under the answer, adding up to holdings plus cash', async ({ askInRepl }) => {
+  const repl = await askInRepl([{ toolCalls: [{ name: 'portfolio_summary', arguments: {} }] }, { text: 'Most of it is in mutual funds.' }], 'Where is my money?');
   const screen = await repl.waitForScreen((shown) => shown.lines.some((line) => line.startsWith('  Cash ')), 'allocation bars');
   const title = screen.lines.findIndex((line) => line === 'Where the money is: ₹3,19,214.57 incl. cash ₹2,45,431.60');
   expect(title, showScreen(screen)).toBeGreaterThan(screen.lines.findIndex((line) => line === 'Most of it is in mutual funds.'));
@@ -103,32 +96,29 @@ test('portfolio_summary\'s allocation is drawn as bars under the answer, adding 
   expect(await repl.exit).toBe(0);
 });
 
-test('with NO_COLOR the terminal gets the answer and no chart', async () => {
-  const { env } = await start([{ toolCalls: [{ name: 'price_chart', arguments: QUARTER }] }, quoteTheChange], { NO_COLOR: '1' });
-  repl = startReplInPty(['--url', kite?.mcpUrl ?? ''], env, { cols: 100, rows: 40 });
-  await repl.waitFor('›');
-  repl.type('How has INFY moved this quarter?\r');
+test('with NO_COLOR the terminal gets the answer and no chart', async ({ askInRepl }) => {
+  const repl = await askInRepl(CHART_THE_QUARTER, 'How has INFY moved this quarter?', { NO_COLOR: '1' });
   await repl.waitFor(/INFY over the quarter: -?₹[\d,.]+ \(-?\d+\.\d\d%\)\.\n(.|\n)*›/);
   expect(repl.text()).not.toMatch(/[┤┼▲▼]/);
   repl.type('/exit\r');
   expect(await repl.exit).toBe(0);
 });
 
-test('piped --ask prints the answer alone on stdout and no chart anywhere', async () => {
-  const { env } = await start([{ toolCalls: [{ name: 'price_chart', arguments: QUARTER }] }, quoteTheChange]);
-  const run = await runCli(['--ask', 'How has INFY moved this quarter?', '--url', kite?.mcpUrl ?? ''], { env });
+test('piped --ask prints the answer alone on stdout and no chart anywhere', async ({ onFriday, model, cli }) => {
+  model.push(...CHART_THE_QUARTER);
+  const run = await cli(['--ask', 'How has INFY moved this quarter?', '--url', onFriday.mcpUrl]);
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^INFY over the quarter: -?₹[\d,.]+ \(-?\d+\.\d\d%\)\.\n$/);
   expect(run.stderr).toMatch(/✓ price_chart/);
   expect(run.stderr).not.toMatch(/[┤┼▲▼]/);
 });
 
-test('--ask with stdout piped and stderr a terminal draws the chart on stderr only', async () => {
-  const { env } = await start([{ toolCalls: [{ name: 'price_chart', arguments: QUARTER }] }, quoteTheChange]);
+test('--ask with stdout piped and stderr a terminal draws the chart on stderr only', async ({ onFriday, model, env, home }) => {
+  model.push(...CHART_THE_QUARTER);
   const stdout = capture(false);
   const stderr = capture(true);
-  const code = await main(['--ask', 'How has INFY moved this quarter?', '--url', kite?.mcpUrl ?? ''], env, {
-    stdin: Readable.from([]), stdout, stderr, cwd: process.cwd(), homeDir: env.KITE_CHAT_HOME, platform: process.platform, uid: process.getuid?.(),
+  const code = await main(['--ask', 'How has INFY moved this quarter?', '--url', onFriday.mcpUrl], env, {
+    stdin: Readable.from([]), stdout, stderr, cwd: process.cwd(), homeDir: home, platform: process.platform, uid: process.getuid?.(),
     onInterrupt: () => () => {},
   });
   expect(code).toBe(0);

@@ -2,20 +2,21 @@
 // cancelling a slow tool call without ending the session, slash commands, and a clean /exit.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '../../support/fixtures.js';
+import { replWith, type ReplWith } from '../../support/faults-harness.js';
+import { test as base, expect } from '../../support/fixtures.js';
 import { cancelledAtPrompt } from '../../support/pty-session.js';
 import { BROWSER_FOLLOW } from '../../support/run-cli.js';
 
-test('a question gets a streamed answer and /exit leaves with code 0', async ({ startKite, model, repl }) => {
-  const kite = await startKite({ autoLogin: true });
-  model.push(
+/** `replWith(steps, { args })`: the REPL against a logged-in fake Kite, the model answering with `steps`, at its prompt. */
+const test = base.extend<{ replWith: ReplWith }>({ replWith });
+
+test('a question gets a streamed answer and /exit leaves with code 0', async ({ replWith }) => {
+  const { session } = await replWith([
     { toolCalls: [{ name: 'get_margins', arguments: {} }] },
     { text: 'You have ₹99,725.05 available.' },
-  );
-  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+  ]);
 
   await session.waitFor(/kite-chat · server http:\/\/127\.0\.0\.1:\d+\/mcp · model scripted-model · read-only/);
-  await session.waitFor('›');
   session.type('How much cash do I have?\r');
   await session.waitFor('✓ get_margins');
   await session.waitFor(/You have ₹99,725\.05 available\.\n.*›/);
@@ -23,16 +24,13 @@ test('a question gets a streamed answer and /exit leaves with code 0', async ({ 
   expect(await session.exit).toBe(0);
 });
 
-test('Ctrl-C during a slow tool call cancels that turn, and the session goes on', async ({ startKite, model, repl }) => {
-  const kite = await startKite({ autoLogin: true });
-  kite.faults.hangTools.add('get_holdings');
-  model.push(
+test('Ctrl-C during a slow tool call cancels that turn, and the session goes on', async ({ replWith, model }) => {
+  const { session, fake: kite } = await replWith([
     { toolCalls: [{ name: 'get_holdings', arguments: { limit: 10 } }] },
     { text: 'Second answer arrived.' },
-  );
-  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+  ]);
+  kite.faults.hangTools.add('get_holdings');
 
-  await session.waitFor('›');
   await session.say('Show my holdings', /get_holdings · \d+\.\d s/); // the spinner shows the hung call
   session.type('\u0003');
   await session.waitForScreen(cancelledAtPrompt, '(cancelled) and the prompt under it');
@@ -45,20 +43,16 @@ test('Ctrl-C during a slow tool call cancels that turn, and the session goes on'
   expect(await session.exit).toBe(0);
 });
 
-test('Ctrl-C at an empty prompt exits cleanly', async ({ startKite, repl }) => {
-  const kite = await startKite({ autoLogin: true });
-  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+test('Ctrl-C at an empty prompt exits cleanly', async ({ replWith }) => {
+  const { session } = await replWith([]);
 
-  await session.waitFor('›');
   session.type('\u0003');
   expect(await session.exit).toBe(0);
 });
 
-test('/help lists the commands and /tools shows read and write classes', async ({ startKite, repl }) => {
-  const kite = await startKite({ autoLogin: true });
-  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+test('/help lists the commands and /tools shows read and write classes', async ({ replWith }) => {
+  const { session } = await replWith([]);
 
-  await session.waitFor('›');
   await session.say('/help', '/usage');
   await session.say('/tools', /place_order\s+write/);
   await session.waitFor(/get_holdings\s+read/);
@@ -66,18 +60,16 @@ test('/help lists the commands and /tools shows read and write classes', async (
   expect(await session.exit).toBe(0);
 });
 
-test('input history survives a restart: up-arrow recalls the last question, saved with mode 0600', async ({ startKite, model, repl, home }) => {
-  const kite = await startKite({ autoLogin: true });
-  model.push({ text: 'First answer.' });
-  let session = repl(['--url', kite.mcpUrl, '--no-browser']);
-  await session.waitFor('›');
+test('input history survives a restart: up-arrow recalls the last question, saved with mode 0600', async ({ replWith, repl, home }) => {
+  const started = await replWith([{ text: 'First answer.' }]);
+  let session = started.session;
   session.type('What did INFY close at yesterday?\r');
   await session.waitFor(/First answer\.\n\(answered without looking anything up\)\n.*›/);
   session.type('/exit\r');
   expect(await session.exit).toBe(0);
   expect((await stat(join(home, 'history.json'))).mode & 0o777).toBe(0o600);
 
-  session = repl(['--url', kite.mcpUrl, '--no-browser']);
+  session = repl(['--url', started.fake.mcpUrl, '--no-browser']);
   await session.waitFor('›');
   const before = session.text().length;
   session.type('\u001b[A'); // the newest entry: /exit
@@ -105,11 +97,9 @@ test('a login in the middle of a portfolio summary continues the turn and prints
   expect(await session.exit).toBe(0);
 });
 
-test('tab completes a slash command', async ({ startKite, repl }) => {
-  const kite = await startKite({ autoLogin: true });
-  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+test('tab completes a slash command', async ({ replWith }) => {
+  const { session } = await replWith([]);
 
-  await session.waitFor('›');
   session.type('/us\t');
   await session.waitFor(/› \/usage/);
   session.type('\r');

@@ -2,17 +2,27 @@
 // instrument, range and interval, on weekdays and in market hours (09:15–15:30 IST), never past the fake's clock;
 // Kite's per-interval range limits refused with Kite's words (hidden by the hosted server behind its generic text);
 // and instrument tokens from search_instruments and get_quotes that get_historical_data then serves.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterEach, describe, expect, test } from 'vitest';
 import { historicalCandles, KITE_MAX_DAYS } from '../../support/fake-kite/history.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, describe, expect } from '../../support/fixtures.js';
+import { callForText, connectSdkClient, type ToolText } from '../../support/sdk-client.js';
 
 const DAY_MS = 86_400_000;
 /** Friday 2025-08-08 12:00 IST (06:30 UTC), as the fake's clock. */
 const FRIDAY_NOON = Date.UTC(2025, 7, 8, 6, 30);
 const INFY = 408065;
 const wall = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`); // IST digits read as UTC, as the fake does
+
+/** `fridayKite`: the fake Kite, logged in, its clock at FRIDAY_NOON; `call(name, args)`: a tool of it through the SDK's Client. */
+const test = base.extend<{ fridayKite: FakeKite; call: (name: string, args: Record<string, unknown>) => Promise<ToolText> }>({
+  fridayKite: async ({ startKite }, use) => {
+    await use(await startKite({ autoLogin: true, now: () => FRIDAY_NOON }));
+  },
+  call: async ({ fridayKite, closeAfter }, use) => {
+    const client = await connectSdkClient(fridayKite.mcpUrl, closeAfter, 'history-test');
+    await use((name, args) => callForText(client, name, args));
+  },
+});
 
 function candles(from: string, to: string, interval: string, token = INFY, now = FRIDAY_NOON): Record<string, unknown>[] {
   const answer = historicalCandles({ token, from: wall(from), to: wall(to), interval, oi: false }, now);
@@ -79,29 +89,7 @@ describe('Kite\'s range limits', () => {
 });
 
 describe('over MCP', () => {
-  let kite: FakeKite | undefined;
-  let client: Client | undefined;
-
-  afterEach(async () => {
-    await client?.close();
-    await kite?.close();
-    kite = undefined;
-  });
-
-  async function connect(): Promise<Client> {
-    kite = await startFakeKite({ autoLogin: true, now: () => FRIDAY_NOON });
-    client = new Client({ name: 'history-test', version: '0.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(kite.mcpUrl)));
-    return client;
-  }
-
-  async function call(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }> {
-    const result = await (client as Client).callTool({ name, arguments: args });
-    return { text: (result.content as { text: string }[])[0]?.text ?? '', isError: result.isError === true };
-  }
-
-  test('search_instruments and get_quotes give NSE:INFY\'s token, and get_historical_data serves it', async () => {
-    await connect();
+  test('search_instruments and get_quotes give NSE:INFY\'s token, and get_historical_data serves it', async ({ call }) => {
     const found = JSON.parse((await call('search_instruments', { query: 'NSE:INFY', filter_on: 'id', limit: 5 })).text) as { data: Record<string, unknown>[] };
     expect(found.data.find((row) => row['id'] === 'NSE:INFY')?.['instrument_token']).toBe(INFY);
     const quote = JSON.parse((await call('get_quotes', { instruments: ['NSE:INFY'] })).text) as Record<string, Record<string, unknown>>;
@@ -111,13 +99,12 @@ describe('over MCP', () => {
     expect(JSON.parse(history.text)).toHaveLength(23);
   });
 
-  test('a range past the limit: the hosted server\'s generic text by default, Kite\'s own when it is passed on', async () => {
-    await connect();
+  test('a range past the limit: the hosted server\'s generic text by default, Kite\'s own when it is passed on', async ({ fridayKite, call }) => {
     const tooLong = { instrument_token: INFY, from_date: '2025-01-01 00:00:00', to_date: '2025-03-03 00:00:00', interval: 'minute' };
     expect(await call('get_historical_data', tooLong)).toEqual({ text: 'Failed to get historical data', isError: true });
-    (kite as FakeKite).faults.kiteErrorText = true;
+    fridayKite.faults.kiteErrorText = true;
     expect(await call('get_historical_data', tooLong)).toEqual({ text: 'interval exceeds max limit: 60 days', isError: true });
-    (kite as FakeKite).faults.historyLimitDays = { day: 30 };
+    fridayKite.faults.historyLimitDays = { day: 30 };
     const month = { instrument_token: INFY, from_date: '2025-01-01 00:00:00', to_date: '2025-02-15 00:00:00', interval: 'day' };
     expect(await call('get_historical_data', month)).toEqual({ text: 'interval exceeds max limit: 30 days', isError: true });
   });

@@ -1,59 +1,19 @@
 // tools/executor.ts in process against the fake Kite server on 127.0.0.1:0 (over /mcp), with its deps injected: the
 // read/write gate of each mode, the default page size, the session replacement rule (a read once more on a new
 // session, a write never), the program's own login, the write gate's look-ups, and the audit entry of every path.
-import { afterEach, expect, test } from 'vitest';
 import type { AuditEntry } from '../../../src/audit.js';
-import type { CliError } from '../../../src/errors.js';
 import { LoginRequiredError } from '../../../src/errors.js';
-import { openMcpConnection } from '../../../src/mcp/connection.js';
-import { createToolCatalog } from '../../../src/tools/catalog.js';
-import { createToolExecutor, type LookUp, type ToolExecutor, type WriteGate } from '../../../src/tools/executor.js';
-import { startFakeKite, type FakeKite, type FakeKiteOptions } from '../../support/fake-kite/index.js';
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import type { LookUp, ToolExecutor, WriteGate } from '../../../src/tools/executor.js';
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { executorOn, type ExecutorOn } from '../../support/tool-executor.js';
 
 const BUY_INFY = {
   variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10, product: 'CNC', order_type: 'MARKET',
 };
 
-interface Setup {
-  kite: FakeKite;
-  executor: ToolExecutor;
-  audit: AuditEntry[];
-  /** What the login screen and the connection said, in order. */
-  said: string[];
-  fatal: CliError[];
-}
-
-async function executorOn(options: { mode: 'ask' | 'repl'; kite?: FakeKiteOptions; confirmWrite?: WriteGate }): Promise<Setup> {
-  const kite = await startFakeKite(options.kite ?? { autoLogin: true });
-  cleanups.push(() => kite.close());
-  const said: string[] = [];
-  const connection = await openMcpConnection({ url: new URL(kite.mcpUrl), store: undefined, notice: (line) => said.push(line) });
-  cleanups.push(() => connection.close());
-  const audit: AuditEntry[] = [];
-  const fatal: CliError[] = [];
-  const executor = createToolExecutor({
-    connection,
-    catalog: createToolCatalog(await connection.tools()),
-    mode: options.mode,
-    confirmWrite: options.confirmWrite,
-    login: {
-      openLink: undefined,
-      screen: { showLink: ({ link }) => said.push(`link ${link}`), status: (line) => said.push(line), warn: (line) => said.push(line) },
-      waitForEnter: undefined,
-      timeoutMs: 0,
-    },
-    serverUrl: new URL(kite.mcpUrl),
-    toolTimeoutMs: 10_000,
-    onFatal: (error) => fatal.push(error),
-    onAudit: (entry) => void audit.push(entry),
-  });
-  return { kite, executor, audit, said, fatal };
-}
+/** `executorOn({ mode, kite, makeGate })`: the executor against a fake Kite, logged in unless `kite` says otherwise. */
+const test = base.extend<{ executorOn: ExecutorOn }>({ executorOn });
 
 function call(executor: ToolExecutor, name: string, args: Record<string, unknown> = {}) {
   return executor.callTool({ id: 'call_1', name, arguments: args }, { signal: new AbortController().signal });
@@ -68,7 +28,7 @@ function outcomes(audit: readonly AuditEntry[]) {
   return audit.map((entry) => `${entry.by === undefined ? '' : `${entry.by} `}${entry.name} ${entry.toolClass} ${entry.outcome}`);
 }
 
-test('a read runs on the live session with the default page size, comes back compacted, and is audited ok', async () => {
+test('a read runs on the live session with the default page size, comes back compacted, and is audited ok', async ({ executorOn }) => {
   const { kite, executor, audit } = await executorOn({ mode: 'ask' });
 
   const result = await call(executor, 'get_holdings');
@@ -79,7 +39,7 @@ test('a read runs on the live session with the default page size, comes back com
   expect(audit).toEqual([{ name: 'get_holdings', arguments: {}, toolClass: 'read', outcome: 'ok', durationMs: expect.any(Number) }]);
 });
 
-test('--ask refuses every write without sending it, says so to the model, and audits the refusal', async () => {
+test('--ask refuses every write without sending it, says so to the model, and audits the refusal', async ({ executorOn }) => {
   const { kite, executor, audit } = await executorOn({ mode: 'ask' });
 
   const result = await call(executor, 'place_order', BUY_INFY);
@@ -89,7 +49,7 @@ test('--ask refuses every write without sending it, says so to the model, and au
   expect(outcomes(audit)).toEqual(['place_order write refused']);
 });
 
-test('the REPL without --trading (no gate) refuses every write, and a tool the catalog does not know counts as a write', async () => {
+test('the REPL without --trading (no gate) refuses every write, and a tool the catalog does not know counts as a write', async ({ executorOn }) => {
   const { kite, executor, audit } = await executorOn({ mode: 'repl' });
 
   const order = await call(executor, 'place_order', BUY_INFY);
@@ -101,14 +61,14 @@ test('the REPL without --trading (no gate) refuses every write, and a tool the c
   expect(outcomes(audit)).toEqual(['place_order write refused', 'transfer_funds write refused']);
 });
 
-test('with a gate, a refused write never reaches the server and one let through is sent exactly once', async () => {
+test('with a gate, a refused write never reaches the server and one let through is sent exactly once', async ({ executorOn }) => {
   const asked: string[] = [];
   let refusal: string | undefined = 'NOT DONE: declined by the test.';
   const gate: WriteGate = async (write) => {
     asked.push(write.name);
     return refusal;
   };
-  const { kite, executor, audit } = await executorOn({ mode: 'repl', confirmWrite: gate });
+  const { kite, executor, audit } = await executorOn({ mode: 'repl', makeGate: () => gate });
 
   const declined = await call(executor, 'place_order', BUY_INFY);
   refusal = undefined;
@@ -121,11 +81,11 @@ test('with a gate, a refused write never reaches the server and one let through 
   expect(outcomes(audit)).toEqual(['place_order write refused', 'place_order write ok']);
 });
 
-test('a write on a session the server has ended is never repeated on the new one; a read is, once', async () => {
+test('a write on a session the server has ended is never repeated on the new one; a read is, once', async ({ executorOn }) => {
   let kite: FakeKite | undefined;
   const lastSession = (tool: string) => served(kite as FakeKite, tool).at(-1)?.sessionId ?? '';
   // The session ends while the person is confirming: after the login probe, before the order is sent.
-  const setup = await executorOn({ mode: 'repl', confirmWrite: async () => void kite?.expireSession(lastSession('get_profile')) });
+  const setup = await executorOn({ mode: 'repl', makeGate: () => async () => void kite?.expireSession(lastSession('get_profile')) });
   kite = setup.kite;
   const { executor, audit, said } = setup;
 
@@ -148,7 +108,7 @@ test('a write on a session the server has ended is never repeated on the new one
   expect(margins[1]?.sessionId).not.toBe(margins[0]?.sessionId);
 });
 
-test('a read that finds the user logged out runs the login; in --ask one that does not complete ends the run (exit 3) with the link beside the message', async () => {
+test('a read that finds the user logged out runs the login; in --ask one that does not complete ends the run (exit 3) with the link beside the message', async ({ executorOn }) => {
   const { kite, executor, audit, said, fatal } = await executorOn({ mode: 'ask', kite: {} });
 
   const result = await call(executor, 'get_holdings', { limit: 5 });
@@ -163,7 +123,7 @@ test('a read that finds the user logged out runs the login; in --ask one that do
   expect(outcomes(audit)).toEqual(['get_holdings read error']);
 });
 
-test("the gate's look-ups go the executor's way, audited by the order preview; a tool that is not a read is not called", async () => {
+test("the gate's look-ups go the executor's way, audited by the order preview; a tool that is not a read is not called", async ({ executorOn }) => {
   const looked: { text: string; isError: boolean }[] = [];
   const gate: WriteGate = async (_write, { signal, lookUp }) => {
     const read: LookUp = lookUp;
@@ -171,7 +131,7 @@ test("the gate's look-ups go the executor's way, audited by the order preview; a
     looked.push(await read('cancel_order', { order_id: '1' }, { signal, timeoutMs: 5_000 }));
     return 'NOT DONE: the test only looked.';
   };
-  const { kite, executor, audit } = await executorOn({ mode: 'repl', kite: { autoLogin: true, ltp: { 'NSE:INFY': 1500 } }, confirmWrite: gate });
+  const { kite, executor, audit } = await executorOn({ mode: 'repl', kite: { autoLogin: true, ltp: { 'NSE:INFY': 1500 } }, makeGate: () => gate });
 
   await call(executor, 'place_order', BUY_INFY);
 
@@ -184,12 +144,12 @@ test("the gate's look-ups go the executor's way, audited by the order preview; a
   });
 });
 
-test('a write waits for the login first: when it does not complete, the person is never asked and the model is told why', async () => {
+test('a write waits for the login first: when it does not complete, the person is never asked and the model is told why', async ({ executorOn }) => {
   const asked: string[] = [];
   const { kite, executor, audit } = await executorOn({
     mode: 'repl',
     kite: {},
-    confirmWrite: async (write) => {
+    makeGate: () => async (write) => {
       asked.push(write.name);
       return undefined;
     },

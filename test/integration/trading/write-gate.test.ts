@@ -2,18 +2,11 @@
 // Kite server on 127.0.0.1:0, with the person's answers, the screen and the clock injected. The order gate's rules
 // each fail here by name: the typed confirmation, the value cap, arguments Kite would misread or keys it does not
 // declare, the duplicate's AGAIN, the refusal texts the model reads, a write never retried, and the audit entries.
-import { afterEach, expect, test } from 'vitest';
 import type { AuditEntry } from '../../../src/audit.js';
-import { openMcpConnection } from '../../../src/mcp/connection.js';
-import { createToolCatalog } from '../../../src/tools/catalog.js';
-import { createToolExecutor, type ToolExecutor } from '../../../src/tools/executor.js';
 import { createWriteGate } from '../../../src/trading/write-gate.js';
-import { startFakeKite, type FakeKite } from '../../support/fake-kite/index.js';
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import type { FakeKite } from '../../support/fake-kite/index.js';
+import { test as base, expect } from '../../support/fixtures.js';
+import { executorOn, type ExecutorOn, type ExecutorSetup } from '../../support/tool-executor.js';
 
 const BUY_INFY = {
   variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10, product: 'CNC', order_type: 'MARKET',
@@ -22,9 +15,8 @@ const PREVIEW_INFY = '! BUY 10 × NSE:INFY at market, delivery (CNC) — about �
 const CONFIRM_INFY = 'Type "INFY 10" to place this order, anything else cancels: ';
 const CONFIRM_AGAIN = 'Type "AGAIN" to send this order a second time, anything else cancels: ';
 
-interface Gate {
-  kite: FakeKite;
-  executor: ToolExecutor;
+/** The person at the terminal, as the write gate sees them, and the gate's clock. */
+interface Person {
   /** The preview and refusal lines, warnings marked `! `. */
   screen: string[];
   /** The questions put to the person, in order. */
@@ -33,46 +25,50 @@ interface Gate {
   answers: string[];
   /** Called as each question comes on screen. */
   onAsk?: () => void;
-  audit: AuditEntry[];
   /** The gate's clock, in milliseconds. */
   clock: { now: number };
 }
 
-async function tradingGate(options: { maxOrderValueRupees?: number; toolTimeoutMs?: number } = {}): Promise<Gate> {
-  const kite = await startFakeKite({ autoLogin: true, ltp: { 'NSE:INFY': 1500 } });
-  cleanups.push(() => kite.close());
-  const connection = await openMcpConnection({ url: new URL(kite.mcpUrl), store: undefined, notice: () => {} });
-  cleanups.push(() => connection.close());
-  const catalog = createToolCatalog(await connection.tools());
-  const gate: Gate = { kite, executor: undefined as unknown as ToolExecutor, screen: [], asked: [], answers: [], audit: [], clock: { now: 1_000_000 } };
-  const confirmWrite = createWriteGate({
-    ui: { status: (line) => gate.screen.push(line), warn: (line) => gate.screen.push(`! ${line}`) },
-    ask: (question, signal) => {
-      gate.asked.push(question);
-      gate.onAsk?.();
-      const answer = gate.answers.shift();
-      if (answer !== undefined) return Promise.resolve(answer);
-      return new Promise<string>((_resolve, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+type Gate = ExecutorSetup & Person;
+
+interface GateOptions {
+  maxOrderValueRupees?: number;
+  toolTimeoutMs?: number;
+}
+
+/** `tradingGate(options)`: the executor with the write gate, as the REPL wires it with --trading, against a logged-in fake Kite. */
+const test = base.extend<{ executorOn: ExecutorOn; tradingGate: (options?: GateOptions) => Promise<Gate> }>({
+  executorOn,
+  tradingGate: async ({ executorOn }, use) => {
+    await use(async (options = {}) => {
+      const person: Person = { screen: [], asked: [], answers: [], clock: { now: 1_000_000 } };
+      const setup = await executorOn({
+        mode: 'repl',
+        kite: { autoLogin: true, ltp: { 'NSE:INFY': 1500 } },
+        makeGate: (catalog) => createWriteGate({
+          ui: { status: (line) => person.screen.push(line), warn: (line) => person.screen.push(`! ${line}`) },
+          ask: (question, signal) => answerFrom(person, question, signal),
+          maxOrderValueRupees: options.maxOrderValueRupees ?? 50_000,
+          inputSchemaOf: (name) => catalog.tools.find((tool) => tool.name === name)?.inputSchema,
+          now: () => person.clock.now,
+        }),
+        toolTimeoutMs: options.toolTimeoutMs,
       });
-    },
-    maxOrderValueRupees: options.maxOrderValueRupees ?? 50_000,
-    inputSchemaOf: (name) => catalog.tools.find((tool) => tool.name === name)?.inputSchema,
-    now: () => gate.clock.now,
+      return Object.assign(person, setup);
+    });
+  },
+});
+
+/** The person answers with the next of their `answers`; with none left the question waits until the turn withdraws it. */
+function answerFrom(person: Person, question: string, signal: AbortSignal): Promise<string> {
+  person.asked.push(question);
+  person.onAsk?.();
+  const answer = person.answers.shift();
+  if (answer !== undefined) return Promise.resolve(answer);
+  return new Promise<string>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
-  gate.executor = createToolExecutor({
-    connection,
-    catalog,
-    mode: 'repl',
-    confirmWrite,
-    login: { openLink: undefined, screen: { showLink: () => {}, status: () => {}, warn: () => {} }, waitForEnter: undefined, timeoutMs: 0 },
-    serverUrl: new URL(kite.mcpUrl),
-    toolTimeoutMs: options.toolTimeoutMs ?? 10_000,
-    onFatal: () => {},
-    onAudit: (entry) => void gate.audit.push(entry),
-  });
-  return gate;
 }
 
 function order(gate: Gate, args: Record<string, unknown> = BUY_INFY, name = 'place_order', signal = new AbortController().signal) {
@@ -87,7 +83,7 @@ function outcomes(audit: readonly AuditEntry[]): string[] {
   return audit.map((entry) => `${entry.by === undefined ? '' : `${entry.by} `}${entry.name} ${entry.outcome}`);
 }
 
-test('"y", "yes" and the wrong quantity decline; the symbol and quantity typed back (any case or spacing) place it once', async () => {
+test('"y", "yes" and the wrong quantity decline; the symbol and quantity typed back (any case or spacing) place it once', async ({ tradingGate }) => {
   const gate = await tradingGate();
   gate.answers.push('y', 'yes', 'INFY 1', 'infy  10');
 
@@ -108,7 +104,7 @@ test('"y", "yes" and the wrong quantity decline; the symbol and quantity typed b
   expect(placed(gate.kite)).toEqual([BUY_INFY]);
 });
 
-test('an order estimated above the cap is refused before anyone is asked, and so is one whose value cannot be known', async () => {
+test('an order estimated above the cap is refused before anyone is asked, and so is one whose value cannot be known', async ({ tradingGate }) => {
   const gate = await tradingGate({ maxOrderValueRupees: 10_000 });
 
   const over = await order(gate);
@@ -121,7 +117,7 @@ test('an order estimated above the cap is refused before anyone is asked, and so
   expect(placed(gate.kite)).toEqual([]);
 });
 
-test('arguments Kite would misread, and keys the tool does not declare, are refused before anyone is asked', async () => {
+test('arguments Kite would misread, and keys the tool does not declare, are refused before anyone is asked', async ({ tradingGate }) => {
   const gate = await tradingGate();
 
   const fraction = await order(gate, { ...BUY_INFY, quantity: 10.5 });
@@ -137,7 +133,7 @@ test('arguments Kite would misread, and keys the tool does not declare, are refu
   expect(placed(gate.kite)).toEqual([]);
 });
 
-test('the same order again within 30 s needs AGAIN typed as well; declined it is not sent, after 30 s it is asked like any other', async () => {
+test('the same order again within 30 s needs AGAIN typed as well; declined it is not sent, after 30 s it is asked like any other', async ({ tradingGate }) => {
   const gate = await tradingGate();
   gate.answers.push('INFY 10', 'INFY 10', 'no', 'INFY 10', 'again');
 
@@ -161,7 +157,7 @@ test('the same order again within 30 s needs AGAIN typed as well; declined it is
   expect(placed(gate.kite)).toHaveLength(3);
 });
 
-test('the look-ups and the order are audited in the executor\'s shape: the preview\'s reads by order-preview, then the write', async () => {
+test('the look-ups and the order are audited in the executor\'s shape: the preview\'s reads by order-preview, then the write', async ({ tradingGate }) => {
   const gate = await tradingGate();
   gate.answers.push('INFY 10', 'no');
 
@@ -180,7 +176,7 @@ test('the look-ups and the order are audited in the executor\'s shape: the previ
   expect(gate.screen.join('\n')).toMatch(/^! MODIFY order 300000000000000: BUY 2 × NSE:IOC at market, delivery \(CNC\)/m);
 });
 
-test('a write that gets no answer is not sent again: one request, audited as failed, the error for the turn', async () => {
+test('a write that gets no answer is not sent again: one request, audited as failed, the error for the turn', async ({ tradingGate }) => {
   const gate = await tradingGate({ toolTimeoutMs: 300 });
   gate.kite.faults.hangTools.add('place_order');
   gate.answers.push('INFY 10');
@@ -191,7 +187,7 @@ test('a write that gets no answer is not sent again: one request, audited as fai
   expect(outcomes(gate.audit).at(-1)).toBe('place_order failed: place_order did not answer within 0.3 s.');
 });
 
-test('Ctrl-C while the question is on screen cancels the order: nothing is sent, and the audit says cancelled', async () => {
+test('Ctrl-C while the question is on screen cancels the order: nothing is sent, and the audit says cancelled', async ({ tradingGate }) => {
   const gate = await tradingGate();
   const turn = new AbortController();
   gate.onAsk = () => turn.abort();

@@ -15,18 +15,22 @@ function result(id: string, content: string): ChatCompletionMessageParam {
   return { role: 'tool', tool_call_id: id, content };
 }
 
+/** A question about holdings, its get_holdings call with `holdings` as the result, and the answer. */
+function answeredHoldingsTurn(id: string, holdings: string): ChatCompletionMessageParam[] {
+  return [
+    { role: 'user', content: 'What do I hold?' },
+    call(id, 'get_holdings'),
+    result(id, holdings),
+    { role: 'assistant', content: 'You hold 10 INFY.' },
+  ];
+}
+
 function toolContents(messages: readonly ChatCompletionMessageParam[]): unknown[] {
   return messages.filter((message) => message.role === 'tool').map((message) => message.content);
 }
 
 test('an answered turn keeps its question, call and answer; its result becomes the stale note', () => {
-  const messages: ChatCompletionMessageParam[] = [
-    SYSTEM,
-    { role: 'user', content: 'What do I hold?' },
-    call('call_1', 'get_holdings'),
-    result('call_1', '[{"tradingsymbol":"INFY","quantity":10}]'),
-    { role: 'assistant', content: 'You hold 10 INFY.' },
-  ];
+  const messages = [SYSTEM, ...answeredHoldingsTurn('call_1', '[{"tradingsymbol":"INFY","quantity":10}]')];
   const before = structuredClone(messages);
 
   const elided = elideAnsweredToolResults(messages);
@@ -62,10 +66,7 @@ test('parallel results and results of several rounds all go once the answer foll
 test('a turn still running, or ended without an answer, keeps its results; earlier answered turns do not', () => {
   const messages: ChatCompletionMessageParam[] = [
     SYSTEM,
-    { role: 'user', content: 'What do I hold?' },
-    call('call_1', 'get_holdings'),
-    result('call_1', 'holdings'),
-    { role: 'assistant', content: 'You hold 10 INFY.' },
+    ...answeredHoldingsTurn('call_1', 'holdings'),
     { role: 'user', content: 'And my orders?' },
     call('call_2', 'get_orders'),
     result('call_2', 'orders'),

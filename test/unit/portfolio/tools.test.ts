@@ -51,6 +51,14 @@ function run(name: string, args: Record<string, unknown>, read: ReadTool, signal
   return tool(name).run(args, read, signal, NOW);
 }
 
+/** The lines of an answer with computed figures, after checking it is no error and opens with `heading` and the notice. */
+function figureLines(result: { text: string; isError: boolean }, heading: string): string[] {
+  expect(result.isError).toBe(false);
+  const lines = result.text.split('\n');
+  expect(lines[0]).toBe(`${heading}. Figures computed by kite-chat; quote them rather than recomputing.`);
+  return lines;
+}
+
 describe('the catalog', () => {
   test('offers portfolio_summary, holding_detail and price_chart', () => {
     expect(LOCAL_TOOLS.map((local) => local.name)).toEqual(['portfolio_summary', 'holding_detail', 'price_chart']);
@@ -96,10 +104,7 @@ describe('portfolio_summary', () => {
   });
 
   test('answers with the computed figures and the notice to quote them', async () => {
-    const result = await run('portfolio_summary', {}, fakeRead().read);
-    expect(result.isError).toBe(false);
-    const lines = result.text.split('\n');
-    expect(lines[0]).toBe('Portfolio summary. Figures computed by kite-chat; quote them rather than recomputing.');
+    const lines = figureLines(await run('portfolio_summary', {}, fakeRead().read), 'Portfolio summary');
     expect(lines).toContain('as of: 2025-08-06 15:04:05 IST');
     // 12989.5 + 62497.136658092 = 75486.636658092; 12552.15 + 61230.8249556 = 73782.9749556; P&L −1703.661702492
     //   → −1703.661702492 / 75486.636658092 = −0.0225690… → −2.26%
@@ -196,9 +201,7 @@ describe('holding_detail', () => {
     const { read, calls } = fakeRead();
     const result = await run('holding_detail', { symbol: 'BSE:SBIN' }, read);
     expect(calls.map((call) => call.name)).toEqual(['get_holdings', 'get_mf_holdings']);
-    expect(result.isError).toBe(false);
-    const lines = result.text.split('\n');
-    expect(lines[0]).toBe('Holding detail for BSE:SBIN. Figures computed by kite-chat; quote them rather than recomputing.');
+    const lines = figureLines(result, 'Holding detail for BSE:SBIN');
     // 16 × 762.45 = 12199.2 now, 16 × 801.78125 = 12828.5 invested: −629.3; −629.3 / 12828.5 = −0.0490548… → −4.91%
     expect(lines).toContain('unrealised P&L: -₹629.30 (-4.91% of invested)');
     // (762.45 − 766.4) × 16 = −63.2; 766.4 × 16 = 12262.4; −63.2 / 12262.4 = −0.0051539… → −0.52%
