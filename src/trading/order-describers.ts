@@ -3,7 +3,6 @@
  * and any other write shown argument by argument. Each reads its arguments the way Kite MCP will
  * (trading/order-fields.ts) and shows a change as before → after against the order or GTT it is about. Pure.
  */
-import { formatAnyRupees } from '../inr.js';
 import {
   changeLine,
   count,
