@@ -8,6 +8,7 @@ import { percentText, rupees } from '../portfolio/format.js';
 import { truncateToWidth, displayWidth } from '../terminal/display-width.js';
 import { oneLineForTerminal } from '../terminal/text.js';
 import type { AllocationDisplay, AllocationRow } from './display.js';
+import { BOLD, CYAN, DIM, RESET } from '../terminal/styles.js';
 
 /** Labels past this are cut: a long fund name must not squeeze every bar to nothing. */
 const MAX_LABEL_COLUMNS = 28;
@@ -18,10 +19,6 @@ export const EIGHTHS = 8;
 const PARTIAL_BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const FULL_BLOCK = '█';
 
-const DIM = '\u001b[2m';
-const BOLD = '\u001b[1m';
-const CYAN = '\u001b[36m';
-const RESET = '\u001b[0m';
 
 export interface BarOptions {
   columns: number;

@@ -7,6 +7,7 @@ import { plot } from 'asciichart';
 import { formatRupees } from '../inr.js';
 import { truncateToWidth, displayWidth } from '../terminal/display-width.js';
 import type { PriceChartDisplay } from './display.js';
+import { BOLD, DIM, GREEN, RED, RESET } from '../terminal/styles.js';
 
 /** Rows of the plot: tall enough to read a quarter's swings, short enough to leave the answer on screen. */
 export const CHART_HEIGHT = 10;
@@ -19,11 +20,6 @@ const AXIS_OFFSET = 3;
 const HIGH_MARK = '▲';
 const LOW_MARK = '▼';
 
-const DIM = '\u001b[2m';
-const BOLD = '\u001b[1m';
-const GREEN = '\u001b[32m';
-const RED = '\u001b[31m';
-const RESET = '\u001b[0m';
 
 export interface DrawOptions {
   columns: number;

@@ -4,6 +4,7 @@
  * module matrix. Pure: text in, lines out; the caller decides whether the terminal is wide enough (qrWidth).
  */
 import { encode } from 'uqr';
+import { RESET } from '../terminal/styles.js';
 
 interface QrOptions {
   /**
@@ -23,7 +24,6 @@ const ERROR_CORRECTION = 'L';
 export const QUIET_ZONE_MODULES = 2;
 /** 256-colour black on 256-colour white: fixed cube colours that terminal themes do not remap, unlike 30/47. */
 const BLACK_ON_WHITE = '\u001b[38;5;16;48;5;231m';
-const RESET = '\u001b[0m';
 
 /** Indexed by [upper is ink][lower is ink]: the characters that paint the ink half of a cell. */
 const HALF_BLOCKS = [

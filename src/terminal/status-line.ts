@@ -7,6 +7,7 @@
  */
 import { cutWithEllipsis, displayWidth, truncateToWidth } from './display-width.js';
 import { sanitizeForTerminal } from './text.js';
+import { CYAN, DIM, RESET } from './styles.js';
 
 export interface StatusLine {
   toolStarted(id: string, name: string): void;
@@ -44,9 +45,6 @@ const MODEL_WAIT_THRESHOLD_MS = 1000;
 const DEFAULT_COLUMNS = 80;
 /** Carriage return, then erase the whole line (CSI 2 K). */
 const ERASE_LINE = '\r\u001b[2K';
-const DIM = '\u001b[2m';
-const CYAN = '\u001b[36m';
-const RESET = '\u001b[0m';
 
 /** Arguments longer than this on a summary line are cut; the audit log keeps them whole. */
 const MAXIMUM_ARGUMENT_VALUE_LENGTH = 24;

@@ -12,6 +12,7 @@ import { createMarkdownStream } from './markdown/render.js';
 import { createStatusLine, type StatusLine } from './status-line.js';
 import { createSecretMask, type SecretMask } from '../redact.js';
 import { createStreamSanitizer, oneLineForTerminal, sanitizeForTerminal } from './text.js';
+import { DIM, RESET, YELLOW } from './styles.js';
 
 export interface Ui {
   /** Streams part of the model's answer to stdout. */
@@ -50,9 +51,6 @@ interface TerminalStreams {
   stderr: TerminalStream;
 }
 
-const DIM = '\u001b[2m';
-const YELLOW = '\u001b[33m';
-const RESET = '\u001b[0m';
 const DEFAULT_COLUMNS = 80;
 
 export function createTerminalUi(streams: TerminalStreams, options: { color: boolean; secrets?: readonly string[] }): Ui {

@@ -5,6 +5,7 @@
  * terminal/markdown/render.ts; cutting spans to a width is here so tables keep their styles when a cell is shortened.
  */
 import { cutWithEllipsis, displayWidth, ELLIPSIS } from '../display-width.js';
+import { RESET } from '../styles.js';
 
 export type InlineStyle = 'bold' | 'italic' | 'underline' | 'dim' | 'code';
 
@@ -15,7 +16,6 @@ export interface Span {
 
 /** SGR parameters: bold, dim, italic, underline, and cyan for code; nothing else is ever written. */
 const SGR_CODES: Record<InlineStyle, string> = { bold: '1', dim: '2', italic: '3', underline: '4', code: '36' };
-const RESET = '\u001b[0m';
 
 /** CommonMark lets a backslash escape any ASCII punctuation character. */
 const ESCAPABLE = /^[!-/:-@[-`{-~]$/;
