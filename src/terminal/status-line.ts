@@ -46,6 +46,8 @@ const DEFAULT_COLUMNS = 80;
 /** Carriage return, then erase the whole line (CSI 2 K). */
 const ERASE_LINE = '\r\u001b[2K';
 
+/** On a line cut to the terminal's width, fewer columns of arguments than this say nothing; they are left out. */
+const MINIMUM_ARGUMENTS_SHOWN = 8;
 /** Arguments longer than this on a summary line are cut; the audit log keeps them whole. */
 const MAXIMUM_ARGUMENT_VALUE_LENGTH = 24;
 const MAXIMUM_ARGUMENTS_LENGTH = 80;
@@ -186,9 +188,23 @@ interface ToolSummaryInput {
   durationMs: number;
 }
 
-/** `✓ get_holdings limit=50 · 12 rows · 140 ms`, or `✗ place_order exchange=NSE · 12 ms — the error's first line`. */
-export function toolSummary(input: ToolSummaryInput): string {
-  const head = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name), argumentsText(input.arguments)].filter((part) => part !== '').join(' ');
+/**
+ * `✓ get_holdings limit=50 · 12 rows · 140 ms`, or `✗ place_order exchange=NSE · 12 ms — the error's first line`.
+ * Given `maxWidth` (on a terminal) it is one screen line: the arguments give way first, since the outcome and the
+ * error are what the person needs, then the end of the line.
+ */
+export function toolSummary(input: ToolSummaryInput, maxWidth?: number): string {
+  const args = argumentsText(input.arguments);
+  const line = summaryLine(input, args);
+  if (maxWidth === undefined || displayWidth(line) <= maxWidth) return line;
+  const room = maxWidth - displayWidth(summaryLine(input, ''));
+  // One column for the space before the arguments, and a few characters of them or none.
+  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(input, cut(args, room - 1)) : summaryLine(input, '');
+  return cut(shorter, maxWidth);
+}
+
+function summaryLine(input: ToolSummaryInput, args: string): string {
+  const head = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name), args].filter((part) => part !== '').join(' ');
   const rows = input.isError ? undefined : rowCount(input.text);
   const parts = [head, ...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)];
   const line = parts.join(' · ');

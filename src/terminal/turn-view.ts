@@ -41,7 +41,8 @@ export function createEventRenderer(ui: Ui, options: { streamAnswer: boolean }):
         if (!ui.interactive) ui.status(`→ ${event.name} ${shortArguments(event.arguments)}`.trimEnd());
         return;
       case 'tool-call-end':
-        ui.status(toolSummary({ ...event, arguments: argumentsById.get(event.id) }));
+        // On a terminal the summary is one screen line, whatever its width; piped, it stays whole for the log.
+        ui.status(toolSummary({ ...event, arguments: argumentsById.get(event.id) }, ui.interactive ? ui.columns() - 1 : undefined));
         argumentsById.delete(event.id);
         ui.activity.toolEnded(event.id);
         if (event.display !== undefined) pictures.push(event.display);

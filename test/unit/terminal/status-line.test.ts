@@ -1,4 +1,5 @@
 import { test, expect } from 'vitest';
+import { displayWidth } from '../../../src/terminal/display-width.js';
 import { createStatusLine, toolSummary, type StatusLineDependencies } from '../../../src/terminal/status-line.js';
 
 const ERASE = '\r\u001b[2K';
@@ -205,6 +206,19 @@ test.each([
 test('a failed tool summary shows a cross and the first line of the error', () => {
   const input = { name: 'place_order', arguments: { exchange: 'NSE', quantity: 5 }, text: 'Insufficient funds\nRequired: ₹5,000', isError: true, durationMs: 12 };
   expect(toolSummary(input)).toBe('✗ place_order exchange=NSE quantity=5 · 12 ms — Insufficient funds');
+});
+
+test('given a width, as on a terminal, the summary is one screen line: the arguments give way before the error', () => {
+  const order = { variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10, product: 'CNC' };
+  const failed = { name: 'place_order', arguments: order, text: 'Failed to place order', isError: true, durationMs: 12 };
+  expect(toolSummary(failed)).toMatch(/^✗ place_order variety=regular exchange=NSE .* · 12 ms — Failed to place order$/);
+  const cut = toolSummary(failed, 79);
+  expect(displayWidth(cut)).toBeLessThanOrEqual(79);
+  expect(cut).toMatch(/^✗ place_order variety=regular.*… · 12 ms — Failed to place order$/);
+  expect(toolSummary(failed, 45)).toBe('✗ place_order · 12 ms — Failed to place order'); // no room for arguments
+  const long = { ...failed, text: 'Please log in first using the login tool. '.repeat(5) };
+  expect(displayWidth(toolSummary(long, 79))).toBe(79); // an error longer than the line is cut at the end
+  expect(toolSummary(failed, 200)).toBe(toolSummary(failed)); // it fits: unchanged
 });
 
 test('long argument values are cut, text with spaces is quoted and objects are JSON, all on one line', () => {
