@@ -1,3 +1,4 @@
+// Rupee formatting (src/inr.ts): Indian digit grouping, signs and paise, and what is refused.
 import { test, expect } from 'vitest';
 import { formatRupees, groupIndian } from '../../src/inr.js';
 

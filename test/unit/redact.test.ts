@@ -1,3 +1,5 @@
+// Redaction (src/redact.ts): the one rule set for keys, session ids and signed links, fed the inputs of the three old
+// call sites, and the configured key masked as itself.
 import { test, expect } from 'vitest';
 import { createRedactor, redactLink, createSecretMask, redactSecrets, safeLine } from '../../src/redact.js';
 

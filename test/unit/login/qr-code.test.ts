@@ -1,3 +1,4 @@
+// The login link as a QR code (src/login/qr-code.ts): quiet zone, finder patterns, format information, width, colour.
 import { test, expect } from 'vitest';
 import { encode } from 'uqr';
 import { displayWidth } from '../../../src/terminal/display-width.js';

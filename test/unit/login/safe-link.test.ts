@@ -1,3 +1,5 @@
+// Which links kite-chat opens (src/login/safe-link.ts): the login link read by its place in the text, Kite's host or
+// the MCP server's origin only, and every trick refused with its real host.
 import { test, expect } from 'vitest';
 import {
   checkAuthorizationLink,

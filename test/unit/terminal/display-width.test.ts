@@ -1,3 +1,5 @@
+// Terminal display widths (src/terminal/display-width.ts): wide and zero-width characters, and cutting text to a width
+// without splitting a character.
 import { test, expect } from 'vitest';
 import { cutWithEllipsis, displayWidth, truncateToWidth } from '../../../src/terminal/display-width.js';
 

@@ -1,3 +1,5 @@
+// The live status line and tool summaries (src/terminal/status-line.ts) over an injected clock and writer: spinner,
+// waiting for the model, pause for a question, one-line summaries.
 import { test, expect } from 'vitest';
 import { displayWidth } from '../../../src/terminal/display-width.js';
 import { createStatusLine, toolSummary, type StatusLineDependencies } from '../../../src/terminal/status-line.js';

@@ -1,3 +1,5 @@
+// The terminal sanitiser (src/terminal/text.ts): every escape sequence, control and bidi override from untrusted text
+// is removed, printable text kept.
 import { test, expect } from 'vitest';
 import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal } from '../../../src/terminal/text.js';
 

@@ -1,3 +1,5 @@
+// Read and write classes (src/tools/policy.ts): Kite's catalog by its allow-list, other servers by readOnlyHint, the
+// next server's mode tools, and the refusal texts.
 import { readFileSync } from 'node:fs';
 import { test, expect } from 'vitest';
 import {

@@ -1,3 +1,5 @@
+// The order preview (src/trading/order-preview.ts): the leading sentence, only the fields that matter, before → after
+// for changes, the value and the cap, the typed phrase.
 import { test, expect } from 'vitest';
 import {
   checkOrderValue,

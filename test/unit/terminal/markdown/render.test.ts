@@ -1,3 +1,5 @@
+// The Markdown renderer (src/terminal/markdown/render.ts): headings, emphasis, links, lists, quotes, rules and code fences.
+// untrusted text sanitised.
 import { test, expect } from 'vitest';
 import { createMarkdownStream, renderMarkdown, type RenderOptions } from '../../../../src/terminal/markdown/render.js';
 

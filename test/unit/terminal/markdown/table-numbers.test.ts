@@ -1,3 +1,5 @@
+// Numbers in table cells (src/terminal/markdown/table-numbers.ts): which cells are numeric, and rupee amounts in
+// Indian grouping.
 import { test, expect } from 'vitest';
 import { formatAmountCell, isAmountColumn, isNumericColumn, parseCellNumber } from '../../../../src/terminal/markdown/table-numbers.js';
 

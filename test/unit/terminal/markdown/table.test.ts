@@ -1,3 +1,5 @@
+// Markdown tables on a terminal (src/terminal/markdown/render.ts, table.ts): columns aligned by display width, numbers
+// right-aligned, tables fitted to the width.
 import { test, expect } from 'vitest';
 import { displayWidth } from '../../../../src/terminal/display-width.js';
 import { renderMarkdown, type RenderOptions } from '../../../../src/terminal/markdown/render.js';
