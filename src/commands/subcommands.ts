@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/resolve.js';
 import { LoginRequiredError } from '../errors.js';
+import { LOGIN_NOT_STARTED } from '../login/messages.js';
 import type { Session } from '../session.js';
 import type { Ui } from '../terminal/ui.js';
 
@@ -43,7 +44,7 @@ async function login({ session, config, ui, interrupt }: CommandDeps): Promise<n
     throw new LoginRequiredError('The connection to the Kite MCP server was lost before the login finished; run the command again.');
   }
   // refused or no-link: the refusal (naming the link's real host) or the server's answer, and what to do, are on screen
-  throw new LoginRequiredError('Kite login could not be started; see the lines above.');
+  throw new LoginRequiredError(LOGIN_NOT_STARTED);
 }
 
 async function logout({ session, ui }: CommandDeps): Promise<number> {

@@ -13,6 +13,9 @@ import { sanitizeForTerminal } from '../terminal/text.js';
 export const LOGIN_SELF_HELP =
   "open the MCP server's page in your browser yourself and log in there, or run `kite-chat doctor` to see what is wrong";
 
+/** The one-line failure when a login could not be started: the lines before it said why and what to do. */
+export const LOGIN_NOT_STARTED = 'Kite login could not be started; see the lines above.';
+
 /** A server's answer shown to the user is cut here, so a runaway text cannot flood the terminal. */
 const MAX_SHOWN_ANSWER_CHARS = 2_000;
 /** A user name longer than this is not a name; it is cut, so a crafted answer cannot flood a status line. */

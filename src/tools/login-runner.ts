@@ -2,10 +2,12 @@
  * The executor's side of the program-owned Kite login (login/kite-login.ts runs the flow itself): one login at a time
  * for every call that found the user logged out, the login a read or a write needs first, and who is logged in.
  * Kite's next server has no `login` tool (connecting is the login, done by OAuth in mcp/), so there "logging in" is
- * asking who the token belongs to. In --ask a login that does not complete ends the run (exit 3, onFatal).
+ * asking who the token belongs to. In --ask a login that does not complete, or that a read needed and could not
+ * start, ends the run (exit 3, onFatal).
  */
 import { LoginRequiredError, type CliError } from '../errors.js';
 import { completeLogin, showUnreadableAnswer, userNameFromProfile, type LoginDeps } from '../login/kite-login.js';
+import { LOGIN_NOT_STARTED } from '../login/messages.js';
 import { loginMessageForModel, type LoginOutcome } from '../login/outcome.js';
 import type { McpConnection } from '../mcp/connection.js';
 import type { McpSession } from '../mcp/session.js';
@@ -131,8 +133,19 @@ function report(deps: LoginRunnerDeps, outcome: LoginOutcome): LoginOutcome {
 async function loginInstead(state: LoginState, name: string, first: ToolOutcome, signal: AbortSignal): Promise<ToolOutcome> {
   const outcome = await runLogin(state, signal);
   if (outcome.status === 'already') return first; // the failure was something else; the model sees it as it is
+  if (state.deps.mode === 'ask') endIfLoginCannotStart(state.deps, outcome);
   const again = outcome.status === 'logged-in' ? ` Call ${name} again to get the data.` : '';
   return { text: `${name} needed a Kite login. ${loginMessageForModel(outcome)}${again}`, isError: true };
+}
+
+/**
+ * --ask: a read that needs a login cannot get one when the server's answer held no usable link, so the run ends with
+ * exit 3 (CONTRACT.md: login needed and not completed) rather than a model's apology a script would take for an
+ * answer. The user has already seen why and what to do. When the model calls `login` by itself, its answer stands:
+ * the text may be an "already logged in" in words kite-chat does not know yet.
+ */
+function endIfLoginCannotStart(deps: LoginRunnerDeps, outcome: LoginOutcome): void {
+  if (outcome.status === 'refused' || outcome.status === 'no-link') deps.onFatal(new LoginRequiredError(LOGIN_NOT_STARTED));
 }
 
 /**

@@ -2,7 +2,8 @@
 // /login, over both transports and with both forms of Kite's login link (today's hosted /authorize interstitial and
 // v0.3.1's direct link), with a BROWSER that continues and logs in as a person does. Also what each of them says when
 // the server's answer is "already logged in" (both wordings), a link that is refused, or no link at all.
-// The automatic login a read needs is covered in e2e/ask/cli-ask.test.ts (both forms, both transports) and e2e/repl/repl.test.ts.
+// The automatic login a read needs is covered in e2e/ask/cli-ask.test.ts (both forms, both transports) and e2e/repl/repl.test.ts;
+// here, what --ask does when that login cannot even start (exit 3).
 import { TOOL_CATALOG } from '../../support/fake-kite/mock-data.js';
 import { loginText, PLEASE_LOG_IN } from '../../support/fake-kite/tools.js';
 import { describe, expect, test } from '../../support/fixtures.js';
@@ -101,6 +102,34 @@ test('kite-chat login with an answer that holds no link exits 3 with the answer 
     `No login link could be read from the answer of ${tiny.origin} above: ${SELF_HELP}.`,
     'kite-chat: Kite login could not be started; see the lines above.',
   ]);
+});
+
+test.for([
+  ['a refused link', loginText('https://mcp.kite.trade@evil.example/authorize?session_id=kitemcp-a%7C1.s%3D'), 'Refused to open the login link to evil.example'],
+  ['an answer that holds no link', 'Logins are paused for maintenance until 10:00.', 'Logins are paused for maintenance until 10:00.'],
+])('--ask whose read needs a login that cannot start (%s) exits 3 without asking the model again', async ([, text = '', why = ''], { closeAfter, cli, model, browserLog }) => {
+  const tiny = closeAfter(await serverAnswering(text));
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: {} }] }, { text: 'Sorry, I could not log you in.' });
+
+  const run = await cli(['--ask', 'What do I hold?', '--url', tiny.mcpUrl]);
+
+  expect(run.code).toBe(3);
+  expect(run.stdout).toBe(''); // a script never reads an apology as the answer
+  expect(run.stderr).toContain(why);
+  expect(run.stderr.trim().split('\n').at(-1)).toBe('kite-chat: Kite login could not be started; see the lines above.');
+  expect(run.stderr).not.toContain('evil.example/authorize');
+  expect(model.requests).toHaveLength(1);
+  expect(await browserLaunches(browserLog)).toEqual([]);
+});
+
+test('--ask --json whose read needs a login that cannot start prints one error object of kind login', async ({ closeAfter, cli, model }) => {
+  const tiny = closeAfter(await serverAnswering('Logins are paused for maintenance until 10:00.'));
+  model.push({ toolCalls: [{ name: 'get_holdings', arguments: {} }] });
+
+  const run = await cli(['--ask', 'What do I hold?', '--json', '--url', tiny.mcpUrl]);
+
+  expect(run.code).toBe(3);
+  expect(JSON.parse(run.stdout)).toEqual({ error: { exitCode: 3, kind: 'login', message: 'Kite login could not be started; see the lines above.' } });
 });
 
 test('/login in the REPL with a refused link says why and what to do in the user\'s words, and the session goes on', async ({ closeAfter, repl, browserLog }) => {
