@@ -124,7 +124,9 @@ async function loadSetup(
     const { config } = invocation;
     return { config, notices, dotenvNotices, fromDotenv: describeDotenvUse(config.fromDotenv, selection.sources) };
   } catch (error) {
-    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage: true, jsonFailure });
+    // The usage helps with a bad flag or value; a missing key is a set-up step, said in one line (with a local server, if found).
+    const usage = !(error instanceof MissingApiKeyError);
+    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage, jsonFailure });
   }
 }
 

@@ -142,11 +142,12 @@ test('a bad flag exits 2 with one line and the usage', async () => {
   expect(run.stderr).toContain('Usage:');
 });
 
-test('a missing API key exits 2 and says what to do', async () => {
+test('a missing API key exits 2 and says what to do, without the whole usage after it', async () => {
   const run = await runCli(['--ask', QUESTION], { env: {} });
 
   expect(run.code).toBe(2);
   expect(run.stderr.split('\n')[0]).toMatch(/OPENAI_API_KEY is not set/);
+  expect(run.stderr).not.toContain('Usage:');
 });
 
 test('two tool calls of one model response run at the same time', async ({ startKite, model, cli }) => {
