@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { createRedactor } from '../redact.js';
 import type { Session } from '../session.js';
 import type { Store } from '../store.js';
+import { joinWithinWidth } from '../terminal/display-width.js';
 import { createEventRenderer, cutOffWarning } from '../terminal/turn-view.js';
 import type { Ui } from '../terminal/ui.js';
 import type { ToolExecutor } from '../tools/executor.js';
@@ -47,7 +48,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     }),
   };
   const executor = replExecutor(deps, prompt, state);
-  ui.status(banner(config, state.model.model));
+  ui.status(banner(config, state.model.model, ui));
   if (config.continueConversation) await continueConversation(state, ui);
   void showWhoIsLoggedIn(executor, state, prompt.closed);
   for (;;) {
@@ -160,11 +161,14 @@ function reportTurnFailure(error: unknown, ui: Ui, signal: AbortSignal): void {
   ui.warn(`Unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
 }
 
-function banner(config: Config, model: string): string {
+/** Who kite-chat talks to and how; on a terminal, broken between its parts rather than wrapped mid-word. */
+function banner(config: Config, model: string, ui: Ui): string {
   const mode = config.trading
     ? 'TRADING enabled: every order needs your typed confirmation'
     : 'read-only (start with --trading to place orders)';
-  return `kite-chat · server ${config.url.origin}${config.url.pathname} · model ${model} · ${mode}\nType a question, /help for commands, Ctrl-D to leave.`;
+  const parts = ['kite-chat', `server ${config.url.origin}${config.url.pathname}`, `model ${model}`, mode];
+  const about = ui.interactive ? joinWithinWidth(parts, ' · ', ui.columns()) : parts.join(' · ');
+  return `${about}\nType a question, /help for commands, Ctrl-D to leave.`;
 }
 
 function promptText(ui: Ui, state: ReplState, trading: boolean): string {

@@ -91,3 +91,20 @@ export function cutWithEllipsis(text: string, maxWidth: number): string {
   }
   return `${kept}${ELLIPSIS}`;
 }
+
+/**
+ * The parts joined by `separator`, a new line started wherever the next part would pass maxWidth columns. A part
+ * wider than the line is kept whole (a URL cut short is no use); the terminal wraps it.
+ */
+export function joinWithinWidth(parts: readonly string[], separator: string, maxWidth: number): string {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && displayWidth(last) + displayWidth(separator) + displayWidth(part) <= maxWidth) {
+      lines[lines.length - 1] = `${last}${separator}${part}`;
+    } else {
+      lines.push(part);
+    }
+  }
+  return lines.join('\n');
+}

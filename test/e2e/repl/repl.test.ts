@@ -1,5 +1,5 @@
 // The REPL in a real pseudo-terminal against the fake Kite server and the scripted model: a streamed answer, Ctrl-C
-// cancelling a slow tool call without ending the session, slash commands, and a clean /exit.
+// cancelling a slow tool call without ending the session, slash commands, a clean /exit, and the banner on a narrow terminal.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replWith, type ReplWith } from '../../support/faults-harness.js';
@@ -20,6 +20,19 @@ test('a question gets a streamed answer and /exit leaves with code 0', async ({ 
   session.type('How much cash do I have?\r');
   await session.waitFor('✓ get_margins');
   await session.waitFor(/You have ₹99,725\.05 available\.\n.*›/);
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
+});
+
+test('on an 80-column terminal the banner breaks between its parts, never inside the server URL', async ({ startKite, repl }) => {
+  const kite = await startKite({ autoLogin: true });
+  const session = repl(['--url', kite.mcpUrl, '--no-browser'], { size: { cols: 80, rows: 24 } });
+
+  const screen = await session.waitForScreen((shown) => shown.lines.some((line) => line.includes('›')), 'the prompt');
+  const top = screen.lines.slice(0, 3);
+  expect(top[0]).toMatch(/^kite-chat · server http:\/\/127\.0\.0\.1:\d+\/mcp · model scripted-model$/);
+  expect(top[1]).toBe('read-only (start with --trading to place orders)');
+  expect(top[2]).toBe('Type a question, /help for commands, Ctrl-D to leave.');
   session.type('/exit\r');
   expect(await session.exit).toBe(0);
 });

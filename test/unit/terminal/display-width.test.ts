@@ -1,7 +1,7 @@
 // Terminal display widths (src/terminal/display-width.ts): wide and zero-width characters, and cutting text to a width
 // without splitting a character.
 import { test, expect } from 'vitest';
-import { cutWithEllipsis, displayWidth, truncateToWidth } from '../../../src/terminal/display-width.js';
+import { cutWithEllipsis, displayWidth, joinWithinWidth, truncateToWidth } from '../../../src/terminal/display-width.js';
 
 test.each([
   ['empty text', '', 0],
@@ -45,4 +45,18 @@ test('a surrogate pair is never split when cutting', () => {
 test('cutWithEllipsis always cuts, even text that would fit exactly', () => {
   expect(cutWithEllipsis('abcd', 4)).toBe('abc…');
   expect(cutWithEllipsis('abcd', 0)).toBe('');
+});
+
+test('joinWithinWidth keeps parts on one line while they fit, and starts a new line before the part that would not', () => {
+  expect(joinWithinWidth(['kite-chat', 'server https://a.example/sse', 'model m'], ' · ', 80)).toBe('kite-chat · server https://a.example/sse · model m');
+  expect(joinWithinWidth(['kite-chat', 'server https://a.example/sse', 'model m'], ' · ', 40)).toBe('kite-chat · server https://a.example/sse\nmodel m');
+  expect(joinWithinWidth(['ab', 'cd'], ' · ', 7)).toBe('ab · cd'); // exactly the width fits
+  expect(joinWithinWidth(['ab', 'cd'], ' · ', 6)).toBe('ab\ncd');
+});
+
+test('joinWithinWidth keeps a part wider than the line whole, and counts wide characters as two columns', () => {
+  expect(joinWithinWidth(['a', 'https://very-long.example/path', 'b'], ' · ', 10)).toBe('a\nhttps://very-long.example/path\nb');
+  expect(joinWithinWidth(['日本', '日本'], ' ', 8)).toBe('日本\n日本');
+  expect(joinWithinWidth(['日本', '日本'], ' ', 9)).toBe('日本 日本');
+  expect(joinWithinWidth([], ' · ', 10)).toBe('');
 });
