@@ -29,9 +29,10 @@ const TRANSPORT_NAMES = { sse: 'legacy HTTP+SSE', 'streamable-http': 'Streamable
 
 export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui; store: Store }): Promise<void> {
   const { add, store } = deps;
+  const authProvider = await savedAuthorization(config, store, deps.ui);
   let session: McpSession;
   try {
-    session = await connectMcp({ url: config.url, authProvider: await savedAuthorization(config, store, deps.ui), allowAuthorization: false });
+    session = await connectMcp({ url: config.url, authProvider, allowAuthorization: false });
   } catch (error) {
     for (const check of connectFailure(error, config)) add(check);
     return;
@@ -48,7 +49,7 @@ export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui; st
     }
     const catalog = detectCatalog(tools.map((tool) => tool.name));
     add(await toolsCheck(tools, catalog, config, store));
-    add(await loginCheck(session, tools, catalog, config, store));
+    add(await loginCheck(session, tools, catalog, { config, store, authProvider }));
   } finally {
     await session.close().catch(() => {}); // close, never terminate: ending the session would revoke a login
   }
@@ -104,8 +105,16 @@ async function toolsCheck(tools: readonly Tool[], catalog: Catalog, config: Conf
   };
 }
 
-/** Who is logged in: on the saved session when there is one (what the next run resumes), else on the new one. */
-async function loginCheck(session: McpSession, tools: readonly Tool[], catalog: Catalog, config: Config, store: Store): Promise<Check> {
+/**
+ * Who is logged in: on the saved session when there is one (what the next run resumes), else on the new one. The
+ * saved session is resumed with the saved OAuth token too, as the next run would: an OAuth server answers 401 without.
+ */
+async function loginCheck(
+  session: McpSession,
+  tools: readonly Tool[],
+  catalog: Catalog,
+  { config, store, authProvider }: { config: Config; store: Store; authProvider: OAuthLoginProvider | undefined },
+): Promise<Check> {
   const probe = PROFILE_CALLS[catalog];
   const tool = tools.find((candidate) => candidate.name === probe?.name);
   // Only ever a read: the profile call is checked against the same classes that gate the model's calls.
@@ -123,7 +132,7 @@ async function loginCheck(session: McpSession, tools: readonly Tool[], catalog: 
   const age = `saved session ${duration(now - saved.createdAt)} old`;
   let resumed: McpSession;
   try {
-    resumed = await connectMcp({ url: config.url, sessionId: saved.sessionId, allowAuthorization: false });
+    resumed = await connectMcp({ url: config.url, sessionId: saved.sessionId, authProvider, allowAuthorization: false });
   } catch (error) {
     if (!(error instanceof McpSessionGoneError)) return { name: 'login', status: 'warn', detail: `${age}, not reachable (${messageOf(error)})` };
     return { name: 'login', status: 'warn', detail: `the ${age} has ended on the server: run \`${loginCommand(config)}\`` };
