@@ -73,7 +73,9 @@ test('the order question is the last line with the cursor after it, nothing is d
 
   const bytesBefore = session.output().length;
   expectUntouched(await session.watchScreen(WATCH_MS), SBIN_QUESTION);
-  expect(session.output().slice(bytesBefore)).toBe(''); // not even a redraw of the same thing
+  // Not even a redraw of the same thing. Only readline's cursor placement after its prompt (a write of its own) may
+  // arrive after the screen already shows the question there: the pty can hand it over in a later read (seen once).
+  expect(session.output().slice(bytesBefore)).toMatch(/^(?:\u001b\[\d*G)?$/);
 
   session.type('SBIN 10\r');
   await session.waitForScreen((screen) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] place_order · \d+\.\d s$/.test(screen.lines[screen.cursor.row] ?? ''), 'the status line');
