@@ -35,7 +35,7 @@ export class McpConnectError extends CliError {
 }
 
 /** Tokens a failed model request still cost; `estimated` when the server sent no figures and they were counted here. */
-interface SpentTokens { promptTokens: number; completionTokens: number; estimated: boolean }
+export interface SpentTokens { promptTokens: number; completionTokens: number; estimated: boolean }
 
 /**
  * The model API failed (bad key, quota, unreachable) after retries. `spent` is set when the failure came after the

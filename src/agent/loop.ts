@@ -7,7 +7,7 @@
 import type {
   ChatCompletionAssistantMessageParam, ChatCompletionFunctionTool, ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { ConfigError, ContextLengthError, ModelApiError } from '../errors.js';
+import { ConfigError, ContextLengthError, ModelApiError, type SpentTokens } from '../errors.js';
 import { fitHistory, questionTooLong } from './history-budget.js';
 import type { Complete, ModelResponse, ModelToolCall, Usage } from './model.js';
 import type { ToolEntry } from '../tools/schema.js';
@@ -135,15 +135,15 @@ async function requestResponse(turn: Turn): Promise<ModelResponse> {
     // Text still buffered when the user cancelled must not reach the screen.
     if (!signal.aborted && delta !== '') onEvent({ type: 'assistant-text', delta });
   };
+  // The server had read the prompt before it failed or was cancelled: those tokens were spent all the same (/usage
+  // counts them). A cancelled request says so after the turn has already ended.
+  const countSpent = ({ promptTokens, completionTokens, estimated }: SpentTokens) =>
+    onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
   try {
     const request = { messages: [...turn.history, ...turn.added], tools: [...turn.definitions] };
-    return await untilAborted(complete(request, { signal, onTextDelta }), signal);
+    return await untilAborted(complete(request, { signal, onTextDelta, onCancelledSpend: countSpent }), signal);
   } catch (error) {
-    // The server had read the prompt before it failed: those tokens were spent all the same (/usage counts them).
-    if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) {
-      const { promptTokens, completionTokens, estimated } = error.spent;
-      onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
-    }
+    if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) countSpent(error.spent);
     throw error;
   }
 }

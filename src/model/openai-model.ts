@@ -10,7 +10,7 @@ import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Complete, ModelRequest } from '../agent/model.js';
 import { DEFAULT_MODEL_IDLE_TIMEOUT_SECONDS, DEFAULT_MODEL_TIMEOUT_SECONDS } from '../config/resolve.js';
-import { ModelApiError } from '../errors.js';
+import { ModelApiError, type SpentTokens } from '../errors.js';
 import { createSecretMask } from '../redact.js';
 import { describeModelError, OPENAI_BASE_URL, originOf, serverSaid, stalled } from './model-errors.js';
 import { isParallelToolCallRefusal, oneToolCallPerMessage } from './single-tool-calls.js';
@@ -73,13 +73,18 @@ interface Completer {
 
 export function createComplete(client: OpenAI, options: CompleteOptions): Complete {
   const completer = completerFor(client, options);
-  return async (request, { signal, onTextDelta }) => {
+  return async (request, { signal, onTextDelta, onCancelledSpend }) => {
     const stream = await openStream(completer, request, signal);
-    // From here on the server has the prompt: a failure still cost its tokens (ModelApiError.spent).
+    // From here on the server has the prompt: a failure (ModelApiError.spent) or a cancel still cost its tokens.
     const assembly = createAssembly(onTextDelta);
-    await readStream(completer, stream, assembly, { request, signal });
-    // The SDK ends the stream quietly when the request is aborted mid-answer; a partial answer must not pass as whole.
-    if (signal.aborted) throw new APIUserAbortError();
+    try {
+      await readStream(completer, stream, assembly, { request, signal });
+      // The SDK ends the stream quietly when the request is aborted mid-answer; a partial answer must not pass as whole.
+      if (signal.aborted) throw new APIUserAbortError();
+    } catch (error) {
+      if (signal.aborted && onCancelledSpend !== undefined) onCancelledSpend(await spentTokens(request, assembly));
+      throw error;
+    }
     try {
       return assembly.finish(completer.origin);
     } catch (error) {
@@ -179,13 +184,18 @@ function outputLimit(maxOutputTokens: number | undefined, openAI: boolean): { ma
   return openAI ? { max_completion_tokens: maxOutputTokens } : { max_tokens: maxOutputTokens };
 }
 
-/** The error with what the failed request cost: the server's figures if any came, else counted here (an estimate). */
+/** The error with what the failed request cost. */
 async function withSpentTokens(error: ModelApiError, request: ModelRequest, assembly: Assembly): Promise<ModelApiError> {
+  error.spent = await spentTokens(request, assembly);
+  return error;
+}
+
+/** What a request that did not end well cost: the server's figures if any came, else counted here (an estimate). */
+async function spentTokens(request: ModelRequest, assembly: Assembly): Promise<SpentTokens> {
   const usage = assembly.usage();
-  error.spent = usage === undefined
+  return usage === undefined
     ? { ...(await estimateSpentTokens(request, assembly.received())), estimated: true }
     : { ...usage, estimated: false };
-  return error;
 }
 
 /** Statuses that mean "this server offers no model list", not "this server is broken". */

@@ -1,11 +1,11 @@
 // The REPL in a real pseudo-terminal says what a person could not otherwise tell: an answer that read nothing from
-// Kite ("answered without looking anything up"), an answer cut off at the output limit, and the tokens a failed
-// turn still cost in /usage (counted with the tokenizer when the server sent none, and said to be an estimate).
+// Kite ("answered without looking anything up"), an answer cut off at the output limit, and the tokens a failed or
+// cancelled turn still cost in /usage (counted with the tokenizer when the server sent none, and said to be an estimate).
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { countPromptTokens } from '../../../bench/token-count.js';
 import { completions, exitWithin, replWith, type ReplWith } from '../../support/faults-harness.js';
 import { test as base, expect } from '../../support/fixtures.js';
-import type { PtySession } from '../../support/pty-session.js';
+import { cancelledAtPrompt, type PtySession } from '../../support/pty-session.js';
 
 const NO_TOOL_LINE = '(answered without looking anything up)';
 
@@ -67,6 +67,36 @@ test('a turn that fails after the server read the prompt still counts its tokens
   await turn(screen, 'Try again?');
   const after = await turn(screen, '/usage');
   expect(after).toContain(`Tokens this session: ${600 + estimatedIn} in, ${30 + estimatedOut} out`);
+  screen.type('/exit\r');
+  expect(await exitWithin(screen)).toBe(0);
+});
+
+const STREAMED_BEFORE_CANCEL = 'Your holdings are worth ₹1,23,456.\n\nOf that, AARON is';
+
+test('a turn cancelled with Ctrl-C while the answer streams still counts what the server had read in /usage', async ({ replWith, model }) => {
+  const { session: screen } = await replWith([
+    { streamThenStall: STREAMED_BEFORE_CANCEL },
+    { text: 'Second answer.', usage: { promptTokens: 100, completionTokens: 10 } },
+  ]);
+
+  screen.type('What are my holdings worth?\r');
+  await screen.waitFor('Your holdings are worth ₹1,23,456.'); // a finished paragraph is drawn; the rest is still coming
+  screen.type('\u0003');
+  await screen.waitForScreen(cancelledAtPrompt, '(cancelled) and the prompt under it');
+  const estimatedIn = countPromptTokens(completions(model)[0]?.body ?? {}).rendered;
+  const estimatedOut = countTokens(STREAMED_BEFORE_CANCEL);
+  expect(estimatedIn).toBeGreaterThan(1000);
+
+  // The prompt comes back at once; the cost is counted when the tokenizer has read the prompt, a moment later.
+  let usage = await turn(screen, '/usage');
+  for (let asked = 1; asked < 20 && !usage.includes(`${estimatedIn} in`); asked += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    usage = await turn(screen, '/usage');
+  }
+  expect(usage).toContain(`Tokens this session: ${estimatedIn} in, ${estimatedOut} out (${estimatedIn + estimatedOut} of them estimated by kite-chat`);
+  await turn(screen, 'Try again?');
+  const after = await turn(screen, '/usage');
+  expect(after).toContain(`Tokens this session: ${100 + estimatedIn} in, ${10 + estimatedOut} out`);
   screen.type('/exit\r');
   expect(await exitWithin(screen)).toBe(0);
 });

@@ -1,12 +1,13 @@
 // The model adapter against the scripted OpenAI-compatible server on loopback: streaming text and tool calls,
 // the request it builds, usage, aborts, malformed model output, and one-line errors that never show the key.
 import { test, expect, onTestFinished } from 'vitest';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { describeModelError } from '../../../src/model/model-errors.js';
 import { createComplete, createOpenAIClient } from '../../../src/model/openai-model.js';
 import type { ModelRequest } from '../../../src/agent/model.js';
-import { ModelApiError } from '../../../src/errors.js';
+import { ModelApiError, type SpentTokens } from '../../../src/errors.js';
 import { startScriptedOpenAI } from '../../support/scripted-openai.js';
 import type { ScriptedStep } from '../../support/scripted-openai.js';
 
@@ -157,29 +158,37 @@ test('the client retries a 500 itself when maxRetries allows', async () => {
   expect(server.requests).toHaveLength(2);
 });
 
-test('aborting mid-stream rejects with the abort error as is, and no text arrives after the abort', async () => {
+test('aborting mid-stream rejects with the abort error as is, no text arrives after it, and what it cost is said', async () => {
   const { complete } = await scripted([{ streamThenStall: 'Your portfolio is worth' }]);
   const controller = new AbortController();
   const deltas: string[] = [];
+  const spent: SpentTokens[] = [];
   const error = await complete(request, {
     signal: controller.signal,
     onTextDelta: (delta) => {
       deltas.push(delta);
       controller.abort();
     },
+    onCancelledSpend: (cost) => spent.push(cost),
   }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(APIUserAbortError);
   expect(error).not.toBeInstanceOf(ModelApiError);
   expect(deltas).toEqual(['Your ']);
+  // The server had the prompt; of the answer, the text taken in before the abort ('Your ', 2 tokens) counts.
+  expect(spent).toEqual([{ promptTokens: expect.any(Number), completionTokens: countTokens('Your '), estimated: true }]);
+  expect(spent[0]?.promptTokens).toBeGreaterThan(30); // the question (~6) and the tool definition
 });
 
-test('aborting before the reply starts rejects with the abort error as is', async () => {
+test('aborting before the reply starts rejects with the abort error as is, and no cost is said', async () => {
   const { server, complete } = await scripted([{ stall: true }]);
   const controller = new AbortController();
-  const pending = run(complete, [], controller.signal).catch((caught: unknown) => caught);
+  const spent: SpentTokens[] = [];
+  const pending = complete(request, { signal: controller.signal, onTextDelta: () => {}, onCancelledSpend: (cost) => spent.push(cost) })
+    .catch((caught: unknown) => caught);
   while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   controller.abort();
   expect(await pending).toBeInstanceOf(APIUserAbortError);
+  expect(spent).toEqual([]);
 });
 
 test('an error thrown by onTextDelta comes back unchanged', async () => {
