@@ -124,9 +124,7 @@ async function loadSetup(
     const { config } = invocation;
     return { config, notices, dotenvNotices, fromDotenv: describeDotenvUse(config.fromDotenv, selection.sources) };
   } catch (error) {
-    // The usage helps with a bad flag or value; a missing key is a set-up step, said in one line (with a local server, if found).
-    const usage = !(error instanceof MissingApiKeyError);
-    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage, jsonFailure });
+    return reportConfigError(error, io, [...notices, ...dotenvNotices], { usage: true, jsonFailure });
   }
 }
 
@@ -140,7 +138,8 @@ async function reportConfigError(
   if (!(error instanceof ConfigError)) throw error;
   const lines = await configErrorLines(error, io);
   for (const notice of notices) io.stderr.write(`kite-chat: ${sanitizeForTerminal(notice)}\n`);
-  io.stderr.write(`kite-chat: ${sanitizeForTerminal(lines.join('\n'))}\n${options.usage ? `\n${USAGE}\n` : ''}`);
+  const usage = options.usage && error.showUsage ? `\n${USAGE}\n` : '';
+  io.stderr.write(`kite-chat: ${sanitizeForTerminal(lines.join('\n'))}\n${usage}`);
   options.jsonFailure?.(error.exitCode, lines.join(' '));
   return error.exitCode;
 }

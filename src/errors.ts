@@ -11,9 +11,17 @@ export class CliError extends Error {
   }
 }
 
-/** Bad flag, missing value, bad number or URL, missing API key. */
+/**
+ * Bad flag, missing value, bad number or URL, missing API key. `showUsage` is false for a problem the usage text
+ * does not help with (a missing key, a question too long): the one line says what to do.
+ */
 export class ConfigError extends CliError {
   override readonly exitCode = 2;
+  readonly showUsage: boolean;
+  constructor(message: string, options?: ErrorOptions & { showUsage?: boolean }) {
+    super(message, options);
+    this.showUsage = options?.showUsage ?? true;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * "not given" stays distinguishable. Pure: the caller passes argv, env, the `.env` values it may use (config/dotenv-policy.ts
  * decides which) and the home directory; KITE_CHAT_HOME, BROWSER and the folders come from the environment alone.
  */
+import { questionTooLong } from '../agent/history-budget.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../trading/order-preview.js';
 import { parseCommandLine, type CommandLine, type Flags } from './command-line.js';
@@ -93,7 +94,7 @@ const MISSING_API_KEY_MESSAGE =
 export class MissingApiKeyError extends ConfigError {
   readonly noBaseUrl: boolean;
   constructor(noBaseUrl: boolean) {
-    super(MISSING_API_KEY_MESSAGE);
+    super(MISSING_API_KEY_MESSAGE, { showUsage: false });
     this.noBaseUrl = noBaseUrl;
   }
 }
@@ -266,6 +267,9 @@ function resolveCommand(flags: Flags, positionals: string[]): Command {
   }
   if (flags.ask === undefined) return 'chat';
   if (flags.ask.trim() === '') throw new ConfigError('--ask needs a question, e.g. --ask "What is my portfolio worth?".');
+  // Said before any connection: a question too long to send is the same mistake whether or not the server is up.
+  const tooLong = questionTooLong(flags.ask);
+  if (tooLong !== undefined) throw new ConfigError(tooLong, { showUsage: false });
   return 'ask';
 }
 

@@ -6,7 +6,7 @@ import { ENABLE_BRACKETED_PASTE } from '../../../src/terminal/paste-input.js';
 import { test as base, expect } from '../../support/fixtures.js';
 import { LOGIN_WAIT_QUESTION } from '../../../src/login/kite-login.js';
 import { cancelledAtPrompt, endsWithPrompt } from '../../support/pty-session.js';
-import { completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type ReplWith } from '../../support/faults-harness.js';
+import { closedOrigin, completions, exitWithin, nonEmptyLines, replWith, sentToModel, STACK_LINE, type ReplWith } from '../../support/faults-harness.js';
 
 /** What the screen shows when a turn is cancelled: "(cancelled)", then the next prompt as the last line. */
 const CANCELLED = '(cancelled) and the prompt under it';
@@ -122,6 +122,14 @@ test(`a 100 KB question in --ask is refused with one line naming the limit (${MA
     `kite-chat: The question is 102,400 characters long; kite-chat sends at most ${MAX_QUESTION_CHARS.toLocaleString('en-US')} (about 8,000 tokens). Shorten it, or ask about a part at a time.`,
   ]);
   expect(completions(model)).toHaveLength(0);
+  expect(kite.requests).toEqual([]); // refused before connecting
+});
+
+test('a 100 KB question in --ask is refused with exit 2 even when the MCP server is down', async ({ cli }) => {
+  const run = await cli(['--ask', 'x'.repeat(HUNDRED_KB), '--url', `${await closedOrigin()}/mcp`]);
+
+  expect(run.code).toBe(2);
+  expect(nonEmptyLines(run.stderr)).toEqual([expect.stringMatching(/^kite-chat: The question is 102,400 characters long;/)]);
 });
 
 test('a 100 KB question pasted into the REPL is refused with one line, and the session goes on', async ({ replWith }) => {
