@@ -69,7 +69,9 @@ export async function openSession(deps: SessionDeps): Promise<Session> {
     systemPrompt,
     executor: (mode, options = {}) => buildExecutor({ deps, connection, tools, audit }, mode, options),
     logout: () => connection.logout(),
-    close: () => connection.close(),
+    close: async () => {
+      await Promise.all([connection.close(), audit.close()]);
+    },
   };
 }
 
@@ -123,6 +125,6 @@ function buildExecutor({ deps, connection, tools, audit }: SessionParts, mode: E
     toolTimeoutMs: config.toolTimeoutSeconds * 1000,
     onFatal: options.onFatal ?? (() => {}),
     onLogin: options.onLogin,
-    onAudit: (entry) => audit(mode, entry),
+    onAudit: (entry) => audit.write(mode, entry),
   });
 }

@@ -28,8 +28,15 @@ export interface Store {
   /** readText parsed; undefined when missing or not JSON (the caller starts afresh and overwrites it). */
   readJson(name: string): Promise<unknown>;
   writeJson(name: string, value: unknown): Promise<void>;
-  appendLine(name: string, line: string): Promise<void>;
+  /** `name` held open for appending (created 0600 when missing), checked once like every file here. */
+  openAppender(name: string): Promise<LineAppender>;
   remove(name: string): Promise<void>;
+}
+
+/** A file open for appending lines (the audit log): each line one write, so a busy session pays no open per line. */
+export interface LineAppender {
+  append(line: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 interface StoreOptions {
@@ -95,18 +102,17 @@ export function createStore(home: string, options: StoreOptions): Store {
         throw fileError(path(name), error);
       });
     },
-    async appendLine(name, line) {
+    async openAppender(name) {
       await ensureHome();
       const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW | NO_BLOCK;
       const file = await open(path(name), flags, FILE_MODE).catch((error: unknown) => {
         throw fileError(path(name), error);
       });
-      try {
-        await checkOpenedFile(file, path(name), uid);
-        await file.appendFile(`${line}\n`);
-      } finally {
+      await checkOpenedFile(file, path(name), uid).catch(async (error: unknown) => {
         await file.close();
-      }
+        throw error;
+      });
+      return { append: (line) => file.appendFile(`${line}\n`), close: () => file.close() };
     },
     async remove(name) {
       await rm(path(name), { force: true }); // rm removes a link itself, never its target
