@@ -16,7 +16,7 @@ import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js
 import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
 import type { LocalModelServer } from './model/local-model-probe.js';
 import { createOpener } from './login/opener.js';
-import { createSecretMask } from './redact.js';
+import { createSecretMask, keySecrets } from './redact.js';
 import type { ChatModel } from './commands/repl-state.js';
 import type { Session } from './session.js';
 import { checkHome, createStore, type Store } from './store.js';
@@ -52,7 +52,7 @@ type JsonFailure = ((exitCode: number, message: string) => void) | undefined;
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
   const jsonFailure: JsonFailure = wantsJsonAnswer(argv)
-    ? (exitCode, message) => io.stdout.write(askErrorJson({ exitCode, message, secrets: keyOf(env['OPENAI_API_KEY']) }))
+    ? (exitCode, message) => io.stdout.write(askErrorJson({ exitCode, message, secrets: keySecrets(env['OPENAI_API_KEY']) }))
     : undefined;
   let line: CommandLine;
   try {
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const setup = await loadSetup(line, env, io, jsonFailure);
   if (typeof setup === 'number') return setup;
   const { config, notices, dotenvNotices, fromDotenv } = setup;
-  const ui = createTerminalUi(io, { color: config.color, secrets: keyOf(config.apiKey) });
+  const ui = createTerminalUi(io, { color: config.color, secrets: keySecrets(config.apiKey) });
   for (const notice of notices) ui.warn(notice);
   const interrupt = new AbortController();
   const fail = (error: unknown) => reportFailure(error, { ui, config, jsonFailure }, interrupt.signal);
@@ -219,11 +219,7 @@ function createModel(config: Config, modelModule: ModelModule, ui: Ui): ChatMode
 
 /** The configured key masked in text written outside the Ui (the --json object, NODE_DEBUG lines). */
 function maskKey(config: Pick<Config, 'apiKey'>, text: string): string {
-  return createSecretMask(keyOf(config.apiKey))(text);
-}
-
-function keyOf(apiKey: string | undefined): string[] {
-  return apiKey === undefined || apiKey.trim() === '' ? [] : [apiKey];
+  return createSecretMask(keySecrets(config.apiKey))(text);
 }
 
 /** One line on stderr (a signed login link only there, never in --json), the JSON object when owed, the exit code. */

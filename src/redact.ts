@@ -59,6 +59,11 @@ function redactLinks(text: string): string {
 }
 
 /** A function that redacts the given secret values and every pattern above. */
+/** The configured API key as the list of secret values to mask: none when it is not set (or only blanks). */
+export function keySecrets(apiKey: string | undefined): string[] {
+  return apiKey === undefined || apiKey.trim() === '' ? [] : [apiKey];
+}
+
 export function createRedactor(secrets: { values?: readonly string[] }): (text: string) => string {
   const maskLiterals = createSecretMask(secrets.values ?? []);
   return (text) => {

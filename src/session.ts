@@ -13,6 +13,7 @@ import { openMcpConnection, type McpConnection } from './mcp/connection.js';
 import { createOAuthProvider } from './mcp/oauth.js';
 import type { ConnectOptions, McpSession } from './mcp/session.js';
 import type { Store } from './store.js';
+import { keySecrets } from './redact.js';
 import { createToolCatalog, type ToolCatalog } from './tools/catalog.js';
 import { checkToolDrift } from './tools/drift.js';
 import { createToolExecutor, type ToolExecutor, type WriteGate } from './tools/executor.js';
@@ -63,7 +64,7 @@ export async function openSession(deps: SessionDeps): Promise<Session> {
   const [connection, systemPrompt] = await Promise.all([connectToServer(deps), readFile(SYSTEM_PROMPT_URL, 'utf8')]);
   const tools = createToolCatalog(await connection.tools());
   await warnAboutDrift(deps, tools);
-  const audit = createAuditLog({ store: deps.store, secrets: config.apiKey === undefined ? [] : [config.apiKey], warn: (line) => ui.warn(line) });
+  const audit = createAuditLog({ store: deps.store, secrets: keySecrets(config.apiKey), warn: (line) => ui.warn(line) });
   return {
     tools,
     systemPrompt,

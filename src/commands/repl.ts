@@ -11,7 +11,7 @@ import { elideAnsweredToolResults } from '../agent/stale-results.js';
 import type { Config } from '../config/resolve.js';
 import { createConversationKeeper } from '../conversation/keeper.js';
 import { CliError } from '../errors.js';
-import { createRedactor } from '../redact.js';
+import { createRedactor, keySecrets } from '../redact.js';
 import type { Session } from '../session.js';
 import type { Store } from '../store.js';
 import { joinWithinWidth } from '../terminal/display-width.js';
@@ -41,7 +41,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     userName: undefined,
     conversation: createConversationKeeper({
       store: deps.store,
-      redact: createRedactor({ values: config.apiKey === undefined ? [] : [config.apiKey] }),
+      redact: createRedactor({ values: keySecrets(config.apiKey) }),
       now: () => new Date(),
       model: () => state.model.model,
       warn: (line) => ui.warn(line),
