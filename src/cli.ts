@@ -13,7 +13,7 @@ import { parseCommandLine, wantsJsonAnswer, type CommandLine } from './config/co
 import { MissingApiKeyError, resolveHome, resolveRunInvocation, USAGE, type Config } from './config/resolve.js';
 import { loadDotenvFiles } from './config/dotenv-files.js';
 import { describeDotenvUse, selectDotenvValues } from './config/dotenv-policy.js';
-import { CliError, ConfigError, InterruptedError, LoginRequiredError } from './errors.js';
+import { CliError, ConfigError, describeBug, InterruptedError, LoginRequiredError } from './errors.js';
 import type { LocalModelServer } from './model/local-model-probe.js';
 import { createOpener } from './login/opener.js';
 import { createSecretMask, keySecrets } from './redact.js';
@@ -254,9 +254,7 @@ function describeFailure(error: unknown, interrupt: AbortSignal, config: Config)
     const loginLink = error instanceof LoginRequiredError ? error.loginLink : undefined;
     return { exitCode: error.exitCode, message: error.message, line: `kite-chat: ${error.message}`, loginLink };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  debug('%s', maskKey(config, error instanceof Error ? (error.stack ?? message) : message));
-  const said = `unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`;
+  const said = `unexpected error: ${describeBug(error, (text) => maskKey(config, text))}`;
   return { exitCode: 1, message: said, line: `kite-chat: ${said}`, loginLink: undefined };
 }
 

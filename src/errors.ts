@@ -2,6 +2,19 @@
  * The small error vocabulary of kite-chat. An expected failure is a CliError: the CLI prints its one-line
  * message (no stack) and exits with its code, as CONTRACT.md's exit-code table says. Anything else is a bug (exit 1).
  */
+import { debuglog } from 'node:util';
+
+const debug = debuglog('kite-chat');
+
+/**
+ * What a person is told of a bug (anything that is not a CliError): its message's first line and where to look. The
+ * stack, through `mask` (the key is never printed), goes to NODE_DEBUG=kite-chat, as the line promises.
+ */
+export function describeBug(error: unknown, mask: (text: string) => string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  debug('%s', mask(error instanceof Error ? (error.stack ?? message) : message));
+  return `${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`;
+}
 
 export class CliError extends Error {
   readonly exitCode: number = 1;

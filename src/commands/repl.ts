@@ -10,7 +10,7 @@ import { DEFAULT_HISTORY_BUDGET_TOKENS, fitHistory } from '../agent/history-budg
 import { elideAnsweredToolResults } from '../agent/stale-results.js';
 import type { Config } from '../config/resolve.js';
 import { createConversationKeeper } from '../conversation/keeper.js';
-import { CliError } from '../errors.js';
+import { CliError, describeBug } from '../errors.js';
 import { createRedactor, keySecrets } from '../redact.js';
 import type { Session } from '../session.js';
 import type { Store } from '../store.js';
@@ -33,6 +33,8 @@ interface ReplDeps extends PromptDeps {
 export async function runRepl(deps: ReplDeps): Promise<number> {
   const { session, config, ui } = deps;
   const prompt = await openPrompt(deps);
+  // Keys, session ids and signed links out of what is kept (the conversation) and of what NODE_DEBUG shows.
+  const redact = createRedactor({ values: keySecrets(config.apiKey) });
   const state: ReplState = {
     model: deps.createModel(config.model),
     messages: [{ role: 'system', content: session.systemPrompt }],
@@ -41,7 +43,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
     userName: undefined,
     conversation: createConversationKeeper({
       store: deps.store,
-      redact: createRedactor({ values: keySecrets(config.apiKey) }),
+      redact,
       now: () => new Date(),
       model: () => state.model.model,
       warn: (line) => ui.warn(line),
@@ -64,7 +66,7 @@ export async function runRepl(deps: ReplDeps): Promise<number> {
         await runUserTurn(text, state, { session, config, ui, executor, signal });
       }
     } catch (error) {
-      reportTurnFailure(error, ui, signal);
+      reportTurnFailure(error, { ui, mask: redact }, signal);
     } finally {
       prompt.endTurn();
     }
@@ -148,7 +150,7 @@ async function showWhoIsLoggedIn(executor: ToolExecutor, state: ReplState, signa
 }
 
 /** A failed turn is one line; the conversation before it is untouched. */
-function reportTurnFailure(error: unknown, ui: Ui, signal: AbortSignal): void {
+function reportTurnFailure(error: unknown, { ui, mask }: { ui: Ui; mask: (text: string) => string }, signal: AbortSignal): void {
   if (signal.aborted) {
     ui.warn('(cancelled)');
     return;
@@ -157,8 +159,7 @@ function reportTurnFailure(error: unknown, ui: Ui, signal: AbortSignal): void {
     ui.warn(error.message);
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  ui.warn(`Unexpected error: ${message.split('\n', 1)[0] ?? ''} (run with NODE_DEBUG=kite-chat for details)`);
+  ui.warn(`Unexpected error: ${describeBug(error, mask)}`);
 }
 
 /** Who kite-chat talks to and how; on a terminal, broken between its parts rather than wrapped mid-word. */
