@@ -6,11 +6,10 @@
  */
 import { questionTooLong } from '../agent/history-budget.js';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../trading/order-preview.js';
 import { parseCommandLine, type CommandLine, type Flags } from './command-line.js';
 import { NEVER_FROM_DOTENV } from './dotenv-policy.js';
 import {
-  checkHttpUrl, definedOnly, isLocalBaseUrl, nonEmpty, parseCount, parseRupees, parseSetting, resolveMcpUrl,
+  checkHttpUrl, DEFAULT_MAX_ORDER_VALUE_RUPEES, definedOnly, isLocalBaseUrl, nonEmpty, parseCount, parseRupees, parseSetting, resolveMcpUrl,
 } from './values.js';
 
 /** The hosted Kite MCP server; the user's design card asks for the legacy SSE endpoint by default. */

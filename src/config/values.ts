@@ -4,8 +4,13 @@
  * is a ConfigError naming the flag or variable and what was expected.
  */
 import { ConfigError } from '../errors.js';
-import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../trading/order-preview.js';
 import type { Flags } from './command-line.js';
+
+/**
+ * KITE_CHAT_MAX_ORDER_VALUE's default, ₹50,000: a real delivery order for a retail account, yet a model's mistake of
+ * that size is survivable. Kept here, not in trading/, so that reading the settings loads none of the order code.
+ */
+export const DEFAULT_MAX_ORDER_VALUE_RUPEES = 50_000;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -15,8 +15,6 @@ import type { OrderPreview, PreviewContext } from './preview-build.js';
 
 export type { OrderPreview } from './preview-build.js';
 
-/** ₹50,000: a real delivery order for a retail account, yet a model's mistake of that size is survivable. */
-export const DEFAULT_MAX_ORDER_VALUE_RUPEES = 50_000;
 
 /** The next server's mode tools (SERVER.md §6) take the v0.3 arguments plus `mode`; best effort until it ships. */
 const MODE_DESCRIBERS: Readonly<Record<string, string>> = {

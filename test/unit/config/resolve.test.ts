@@ -6,7 +6,7 @@ import {
 } from '../../../src/config/resolve.js';
 import { wantsJsonAnswer } from '../../../src/config/command-line.js';
 import { ConfigError } from '../../../src/errors.js';
-import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../../../src/trading/order-preview.js';
+import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../../../src/config/values.js';
 
 const KEY = { OPENAI_API_KEY: 'sk-test-key' };
 

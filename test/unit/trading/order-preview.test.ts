@@ -3,12 +3,12 @@
 import { test, expect } from 'vitest';
 import {
   checkOrderValue,
-  DEFAULT_MAX_ORDER_VALUE_RUPEES,
   describeWriteCall,
   isConfirmation,
   orderFingerprint,
   type OrderPreview,
 } from '../../../src/trading/order-preview.js';
+import { DEFAULT_MAX_ORDER_VALUE_RUPEES } from '../../../src/config/values.js';
 
 const CAP = DEFAULT_MAX_ORDER_VALUE_RUPEES;
 const INFY_LIMIT = {
