@@ -5,8 +5,8 @@
  * are Kite's to apply), summed exactly.
  */
 import { sumOf, type Decimal } from './decimal.js';
-import { isDecimal, isExactObject, type ExactObject } from './exact-json.js';
-import { listItems, type RowList } from './rows.js';
+import { isDecimal, type ExactObject } from './exact-json.js';
+import { numberField, readRows, textField, type RowList } from './rows.js';
 
 export interface PositionRow {
   symbol: string;
@@ -23,13 +23,7 @@ type PositionSplit =
   | { kind: 'unsplit'; rows: PositionRow[]; reason: string };
 
 export function readPositions(text: string): RowList<PositionRow> {
-  const { items, incomplete } = listItems(text, 'get_positions');
-  const rows: PositionRow[] = [];
-  for (const item of items) {
-    const row = isExactObject(item) ? readRow(item) : undefined;
-    if (row !== undefined) rows.push(row);
-  }
-  return { rows, skipped: items.length - rows.length, incomplete };
+  return readRows(text, 'get_positions', readRow);
 }
 
 function readRow(item: ExactObject): PositionRow | undefined {
@@ -37,21 +31,13 @@ function readRow(item: ExactObject): PositionRow | undefined {
   const quantity = item.get('quantity');
   const pnl = item.get('pnl');
   if (typeof symbol !== 'string' || symbol === '' || !isDecimal(quantity) || !isDecimal(pnl)) return undefined;
-  const text = (key: string) => {
-    const value = item.get(key);
-    return typeof value === 'string' ? value : '';
-  };
-  const number = (key: string) => {
-    const value = item.get(key);
-    return isDecimal(value) ? value : undefined;
-  };
   return {
     symbol,
-    exchange: text('exchange'),
-    product: text('product'),
+    exchange: textField(item, 'exchange'),
+    product: textField(item, 'product'),
     quantity,
-    averagePrice: number('average_price'),
-    lastPrice: number('last_price'),
+    averagePrice: numberField(item, 'average_price'),
+    lastPrice: numberField(item, 'last_price'),
     pnl,
   };
 }

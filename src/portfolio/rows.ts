@@ -83,7 +83,8 @@ export function listItems(
   throw new Error(`${toolName} sent JSON that is not a list`);
 }
 
-function readRows<Row>(
+/** A Kite list read item by item; an item `readRow` cannot read is counted as skipped, never guessed at. */
+export function readRows<Row>(
   text: string,
   toolName: string,
   readRow: (item: ExactObject) => Row | undefined,
@@ -97,12 +98,12 @@ function readRows<Row>(
   return { rows, skipped: items.length - rows.length, incomplete };
 }
 
-function textField(item: ExactObject, key: string): string {
+export function textField(item: ExactObject, key: string): string {
   const value = item.get(key);
   return typeof value === 'string' ? value : '';
 }
 
-function numberField(item: ExactObject | undefined, key: string): Decimal | undefined {
+export function numberField(item: ExactObject | undefined, key: string): Decimal | undefined {
   const value = item?.get(key);
   return isDecimal(value) ? value : undefined;
 }
