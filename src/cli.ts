@@ -120,7 +120,6 @@ async function loadSetup(
       const { runDoctorWithoutConfig } = await import('./commands/doctor/doctor.js');
       return runDoctorWithoutConfig(invocation.error, { stdout: io.stdout, json: invocation.json });
     }
-    if (invocation.kind !== 'run') throw new Error(`unexpected invocation ${invocation.kind}`);
     const { config } = invocation;
     return { config, notices, dotenvNotices, fromDotenv: describeDotenvUse(config.fromDotenv, selection.sources) };
   } catch (error) {

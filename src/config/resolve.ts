@@ -77,12 +77,11 @@ export interface Config {
   fromDotenv: string[];
 }
 
-type Invocation =
-  | { kind: 'help' }
-  | { kind: 'version' }
+type RunInvocation =
   | { kind: 'run'; config: Config }
   /** `kite-chat doctor` with a configuration that does not resolve: the doctor reports it as its `config` check. */
   | { kind: 'doctor-config-error'; error: ConfigError; json: boolean };
+type Invocation = { kind: 'help' } | { kind: 'version' } | RunInvocation;
 const MISSING_API_KEY_MESSAGE =
   'OPENAI_API_KEY is not set: export it (or put it in .env), or set OPENAI_BASE_URL to a local server that needs no key.';
 
@@ -176,7 +175,7 @@ export function resolveInvocation(input: {
 export function resolveRunInvocation(
   line: Extract<CommandLine, { kind: 'run' }>,
   input: { env: Environment; dotenv?: Environment; homeDir: string },
-): Invocation {
+): RunInvocation {
   try {
     return { kind: 'run', config: resolveRun(line, input) };
   } catch (error) {
