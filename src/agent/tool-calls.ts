@@ -36,7 +36,9 @@ export async function runCall(call: ModelToolCall, context: CallContext): Promis
     return refuseCall(call, `Unknown tool '${call.name}'. Available tools: ${available}.`, context);
   }
   // A hidden tool is refused by the executor whatever its arguments; checking them first would hide the refusal.
-  const parsed = entry.hidden === true ? parseLoosely(call.arguments) : parseToolArguments(call.arguments, entry.inputSchema);
+  const parsed = entry.hidden === true
+    ? { ok: true as const, value: readObject(call.arguments) ?? {} }
+    : parseToolArguments(call.arguments, entry.inputSchema);
   if (!parsed.ok) return refuseCall(call, parsed.error, context);
 
   const name = entry.serverName;
@@ -94,9 +96,4 @@ function oneLine(error: unknown): string {
   }
   const line = message.replace(/\s+/g, ' ').trim() || (error instanceof Error ? error.name : 'unknown error');
   return line.length <= MAX_ERROR_MESSAGE_CHARS ? line : `${line.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…`;
-}
-
-function parseLoosely(raw: string): { ok: true; value: Record<string, unknown> } {
-  const value = tryParseJson(raw === '' ? '{}' : raw);
-  return { ok: true, value: isRecord(value) ? value : {} };
 }
