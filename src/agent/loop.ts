@@ -44,8 +44,7 @@ interface Turn {
   /** The call keys of the last REPEAT_LIMIT - 1 rounds, oldest first. */
   earlierRounds: Set<string>[];
   usage: Usage;
-  /** The input history, replaced by a trimmed copy if the model's context window overflowed once. */
-  history: readonly ChatCompletionMessageParam[];
+  /** The input history trimmed of older tool results, once the model's context window overflowed; sent instead. */
   trimmedHistory: ChatCompletionMessageParam[] | undefined;
 }
 
@@ -108,7 +107,6 @@ function startTurn(input: TurnInput): Turn {
     toolCalls: [],
     earlierRounds: [],
     usage: { promptTokens: 0, completionTokens: 0 },
-    history: input.messages,
     trimmedHistory: undefined,
   };
 }
@@ -121,9 +119,9 @@ async function askModel(turn: Turn): Promise<ModelResponse> {
     // Once per turn: older tool results go, and the request is sent again; a second overflow is the user's to solve.
     if (!(error instanceof ContextLengthError) || turn.trimmedHistory !== undefined) throw error;
     // Every tool result older than this turn goes (the model can fetch again); the turns themselves stay.
-    const fit = fitHistory([...turn.history], { maxTokens: 1, targetTokens: 0, dropTurns: false });
+    const fit = fitHistory([...turn.input.messages], { maxTokens: 1, targetTokens: 0, dropTurns: false });
     if (fit.trimmedResults === 0) throw error;
-    turn.history = turn.trimmedHistory = fit.messages;
+    turn.trimmedHistory = fit.messages;
     turn.input.onEvent({ type: 'history-trimmed', trimmedResults: fit.trimmedResults });
     return requestResponse(turn);
   }
@@ -140,7 +138,7 @@ async function requestResponse(turn: Turn): Promise<ModelResponse> {
   const countSpent = ({ promptTokens, completionTokens, estimated }: SpentTokens) =>
     onEvent({ type: 'usage', usage: { promptTokens, completionTokens }, estimated });
   try {
-    const request = { messages: [...turn.history, ...turn.added], tools: [...turn.definitions] };
+    const request = { messages: [...(turn.trimmedHistory ?? turn.input.messages), ...turn.added], tools: [...turn.definitions] };
     return await untilAborted(complete(request, { signal, onTextDelta, onCancelledSpend: countSpent }), signal);
   } catch (error) {
     if (error instanceof ModelApiError && error.spent !== undefined && !signal.aborted) countSpent(error.spent);
