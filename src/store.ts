@@ -10,6 +10,7 @@ import { chmod, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/p
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError } from './errors.js';
+import { tryParseJson } from './json.js';
 
 const FILE_MODE = 0o600;
 const FOLDER_MODE = 0o700;
@@ -77,12 +78,8 @@ export function createStore(home: string, options: StoreOptions): Store {
     readText,
     async readJson(name) {
       const text = await readText(name);
-      if (text === undefined) return undefined;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return undefined; // a damaged file is as good as none: the caller starts afresh and overwrites it
-      }
+      // A damaged file is as good as none: the caller starts afresh and overwrites it.
+      return text === undefined ? undefined : tryParseJson(text);
     },
     async writeJson(name, value) {
       await ensureHome();
