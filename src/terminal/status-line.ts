@@ -7,6 +7,7 @@
  */
 import { cutWithEllipsis, displayWidth, truncateToWidth } from './display-width.js';
 import { sanitizeForTerminal } from './text.js';
+import { tryParseJson } from '../json.js';
 import { CYAN, DIM, RESET } from './styles.js';
 
 export interface StatusLine {
@@ -230,12 +231,8 @@ function rowCount(text: string): number | undefined {
     if (match !== null) return Number(match[1]);
   }
   if (!text.trimStart().startsWith('[')) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.length : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = tryParseJson(text);
+  return Array.isArray(value) ? value.length : undefined;
 }
 
 function duration(milliseconds: number): string {
