@@ -5,7 +5,7 @@
  * Also the one-line summary printed for each finished tool call. Writer, clock and interval are injected: nothing
  * here touches process or the console, and with `enabled` false nothing is written at all.
  */
-import { cutWithEllipsis, displayWidth, truncateToWidth } from './display-width.js';
+import { displayWidth, truncateToWidth } from './display-width.js';
 import { sanitizeForTerminal } from './text.js';
 import { tryParseJson } from '../json.js';
 import { CYAN, DIM, RESET } from './styles.js';
@@ -151,7 +151,7 @@ function draw(line: Line): void {
   const spinner = SPINNER_FRAMES[line.frame % SPINNER_FRAMES.length] ?? '';
   // One column is left free: writing into the last one makes some terminals wrap early.
   const room = (line.dependencies.columns?.() ?? DEFAULT_COLUMNS) - displayWidth(spinner) - 2;
-  const fitted = displayWidth(text) > room ? cutWithEllipsis(text, room) : text;
+  const fitted = truncateToWidth(text, room);
   const drawn = line.dependencies.color ? `${CYAN}${spinner}${RESET} ${DIM}${fitted}${RESET}` : `${spinner} ${fitted}`;
   line.dependencies.write(`${ERASE_LINE}${drawn}`);
   line.shown = true;
@@ -200,8 +200,8 @@ export function toolSummary(input: ToolSummaryInput, maxWidth?: number): string 
   if (maxWidth === undefined || displayWidth(line) <= maxWidth) return line;
   const room = maxWidth - displayWidth(summaryLine(input, ''));
   // One column for the space before the arguments, and a few characters of them or none.
-  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(input, cut(args, room - 1)) : summaryLine(input, '');
-  return cut(shorter, maxWidth);
+  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(input, truncateToWidth(args, room - 1)) : summaryLine(input, '');
+  return truncateToWidth(shorter, maxWidth);
 }
 
 function summaryLine(input: ToolSummaryInput, args: string): string {
@@ -219,9 +219,9 @@ function argumentsText(args: Record<string, unknown> | undefined): string {
   if (args === undefined) return '';
   const pairs = Object.entries(args).map(([key, value]) => {
     const text = typeof value === 'string' && /^[\w.:@+\-/]+$/.test(value) ? value : (JSON.stringify(value) ?? String(value));
-    return `${key}=${cut(text, MAXIMUM_ARGUMENT_VALUE_LENGTH)}`;
+    return `${key}=${truncateToWidth(text, MAXIMUM_ARGUMENT_VALUE_LENGTH)}`;
   });
-  return cut(pairs.join(' '), MAXIMUM_ARGUMENTS_LENGTH);
+  return truncateToWidth(pairs.join(' '), MAXIMUM_ARGUMENTS_LENGTH);
 }
 
 /** Rows in a compacted table result or a JSON array; undefined for any other shape. */
@@ -240,10 +240,5 @@ function duration(milliseconds: number): string {
 }
 
 function firstLine(text: string): string {
-  return cut(sanitizeForTerminal(text.trim().split('\n', 1)[0] ?? '').trim(), MAXIMUM_ERROR_LENGTH);
-}
-
-/** Cuts by terminal columns, never inside a surrogate pair. */
-function cut(text: string, maximum: number): string {
-  return truncateToWidth(text, maximum);
+  return truncateToWidth(sanitizeForTerminal(text.trim().split('\n', 1)[0] ?? '').trim(), MAXIMUM_ERROR_LENGTH);
 }
