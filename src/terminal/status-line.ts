@@ -195,23 +195,27 @@ interface ToolSummaryInput {
  * error are what the person needs, then the end of the line.
  */
 export function toolSummary(input: ToolSummaryInput, maxWidth?: number): string {
+  const summaryLine = summaryWith(input);
   const args = argumentsText(input.arguments);
-  const line = summaryLine(input, args);
+  const line = summaryLine(args);
   if (maxWidth === undefined || displayWidth(line) <= maxWidth) return line;
-  const room = maxWidth - displayWidth(summaryLine(input, ''));
+  const room = maxWidth - displayWidth(summaryLine(''));
   // One column for the space before the arguments, and a few characters of them or none.
-  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(input, truncateToWidth(args, room - 1)) : summaryLine(input, '');
+  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(truncateToWidth(args, room - 1)) : summaryLine('');
   return truncateToWidth(shorter, maxWidth);
 }
 
-function summaryLine(input: ToolSummaryInput, args: string): string {
-  const head = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name), args].filter((part) => part !== '').join(' ');
+/**
+ * The summary line for any arguments text: the name, the row count, the duration and the error's first line are
+ * worked out once (the result text is parsed for its rows only once), however many times the line is assembled.
+ */
+function summaryWith(input: ToolSummaryInput): (args: string) => string {
+  const lead = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name)];
   const rows = input.isError ? undefined : rowCount(input.text);
-  const parts = [head, ...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)];
-  const line = parts.join(' · ');
-  if (!input.isError) return line;
-  const error = firstLine(input.text);
-  return error === '' ? line : `${line} — ${error}`;
+  const outcome = [...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)].join(' · ');
+  const error = input.isError ? firstLine(input.text) : '';
+  const ending = error === '' ? '' : ` — ${error}`;
+  return (args) => `${[...lead, args].filter((part) => part !== '').join(' ')} · ${outcome}${ending}`;
 }
 
 /** `limit=50 exchange=NSE`: simple strings bare, anything else as JSON (so it stays on one line), long values cut. */
