@@ -137,7 +137,8 @@ function createAnswerWriter(
     streams.stdout.isTTY === true
       ? createMarkdownStream({ color: options.color, width: streams.stdout.columns ?? DEFAULT_COLUMNS })
       : createStreamSanitizer();
-  let answerMask = mask.stream();
+  // One for the writer's life: its flush() at each answer's end empties what it held back.
+  const answerMask = mask.stream();
   let answerStream = newAnswerStream();
   let open = false;
   let endsWithNewline = true;
@@ -155,7 +156,6 @@ function createAnswerWriter(
     },
     end(): void {
       const text = answerStream.push(answerMask.flush()) + answerStream.flush();
-      answerMask = mask.stream();
       answerStream = newAnswerStream();
       emit(() => {
         writeAnswer(text);
