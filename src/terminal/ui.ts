@@ -140,13 +140,12 @@ function createAnswerWriter(
   // One for the writer's life: its flush() at each answer's end empties what it held back.
   const answerMask = mask.stream();
   let answerStream = newAnswerStream();
-  let open = false;
-  let endsWithNewline = true;
+  // Answer text was written and its last line has no newline yet: the answer's end adds one.
+  let lineOpen = false;
   const writeAnswer = (text: string) => {
     if (text === '') return;
     activity.clear();
-    open = true;
-    endsWithNewline = text.endsWith('\n');
+    lineOpen = !text.endsWith('\n');
     streams.stdout.write(text);
   };
   return {
@@ -159,9 +158,8 @@ function createAnswerWriter(
       answerStream = newAnswerStream();
       emit(() => {
         writeAnswer(text);
-        if (open && !endsWithNewline) streams.stdout.write('\n');
-        open = false;
-        endsWithNewline = true;
+        if (lineOpen) streams.stdout.write('\n');
+        lineOpen = false;
       });
     },
   };
