@@ -21,7 +21,7 @@ const HIGH_MARK = '▲';
 const LOW_MARK = '▼';
 
 
-export interface DrawOptions {
+interface DrawOptions {
   columns: number;
   color: boolean;
 }

@@ -10,7 +10,7 @@ import type { ReadTool, ToolOutcome } from '../tools/tool.js';
 /** Enough matches to hold the exact one (a search by id matches substrings: NSE:INFY also finds NSE:INFYBEES…). */
 const SEARCH_LIMIT = 50;
 
-export type TokenFound = { ok: true; token: number } | { ok: false; answer: ToolOutcome };
+type TokenFound = { ok: true; token: number } | { ok: false; answer: ToolOutcome };
 
 export async function findInstrumentToken(read: ReadTool, instrument: string, signal: AbortSignal): Promise<TokenFound> {
   const search = await read('search_instruments', { query: instrument, filter_on: 'id', limit: SEARCH_LIMIT }, signal);
