@@ -20,7 +20,7 @@ const PARTIAL_BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const FULL_BLOCK = '█';
 
 
-export interface BarOptions {
+interface BarOptions {
   columns: number;
   color: boolean;
 }

@@ -6,6 +6,7 @@
 import { signOf, type Decimal } from '../portfolio/decimal.js';
 import { isDecimal, isExactObject, parseExactJson, type ExactJson, type ExactObject } from '../portfolio/exact-json.js';
 import { IST_OFFSET_MS } from '../portfolio/format.js';
+import { wallClockText } from './request.js';
 
 export interface Candle {
   /** Milliseconds since the epoch, for ordering. */
@@ -57,7 +58,7 @@ function positive(value: ExactJson | undefined): value is Decimal {
   return isDecimal(value) && signOf(value) > 0;
 }
 
+/** `2025-08-06 09:15` (intraday) or `2025-08-06`: the IST wall-clock time, to the minute or to the day. */
 function istLabel(time: number, intraday: boolean): string {
-  const iso = new Date(time + IST_OFFSET_MS).toISOString();
-  return intraday ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+  return wallClockText(time + IST_OFFSET_MS).slice(0, intraday ? 16 : 10);
 }

@@ -12,7 +12,7 @@ import { DAY_MS, wallClockText, type Interval, type PriceRequest } from './reque
  * the Kite forum (https://kite.trade/forum/discussion/3105, "The maximum candle cap for each request", 2020; restated
  * in https://kite.trade/forum/discussion/comment/53245/). A longer range is asked for in pages.
  */
-export const MAX_DAYS_PER_REQUEST: Readonly<Record<Interval, number>> = {
+const MAX_DAYS_PER_REQUEST: Readonly<Record<Interval, number>> = {
   minute: 60,
   '3minute': 100,
   '5minute': 100,
@@ -35,15 +35,15 @@ const KITE_RANGE_ERROR = /interval exceeds max limit:\s*(\d+)\s*days/i;
  */
 export const MAX_PAGES = 12;
 
-export interface Window {
+interface Window {
   from: number;
   to: number;
 }
 
-export type PagesRead = { ok: true; texts: string[] } | { ok: false; answer: ToolOutcome };
+type PagesRead = { ok: true; texts: string[] } | { ok: false; answer: ToolOutcome };
 
 /** Consecutive windows covering [from, to], each shorter than `maxDays` days (Kite counts the span to_date − from_date). */
-export function pageWindows(from: number, to: number, maxDays: number): Window[] {
+function pageWindows(from: number, to: number, maxDays: number): Window[] {
   const windows: Window[] = [];
   for (let start = from; start <= to; ) {
     const end = Math.min(start + maxDays * DAY_MS - 1000, to); // one second short of the limit

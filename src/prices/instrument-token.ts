@@ -4,13 +4,13 @@
  * `instrument_token`). Only an exact `EXCH:SYMBOL` match counts. A failed quote comes back with the server's text
  * unchanged, so the executor's login handling can recognise it.
  */
-import { isRecord } from '../json.js';
+import { isRecord, tryParseJson } from '../json.js';
 import type { ReadTool, ToolOutcome } from '../tools/tool.js';
 
 /** Enough matches to hold the exact one (a search by id matches substrings: NSE:INFY also finds NSE:INFYBEES…). */
 const SEARCH_LIMIT = 50;
 
-export type TokenFound = { ok: true; token: number } | { ok: false; answer: ToolOutcome };
+type TokenFound = { ok: true; token: number } | { ok: false; answer: ToolOutcome };
 
 export async function findInstrumentToken(read: ReadTool, instrument: string, signal: AbortSignal): Promise<TokenFound> {
   const search = await read('search_instruments', { query: instrument, filter_on: 'id', limit: SEARCH_LIMIT }, signal);
@@ -34,7 +34,7 @@ export async function findInstrumentToken(read: ReadTool, instrument: string, si
 
 /** The token of the row whose id is exactly the instrument, from a bare list or a `{data, pagination}` page. */
 function tokenFromSearch(text: string, instrument: string): number | undefined {
-  const parsed = parseJson(text);
+  const parsed = tryParseJson(text);
   const rows = Array.isArray(parsed) ? parsed : isRecord(parsed) && Array.isArray(parsed['data']) ? parsed['data'] : [];
   for (const row of rows) {
     if (!isRecord(row)) continue;
@@ -45,7 +45,7 @@ function tokenFromSearch(text: string, instrument: string): number | undefined {
 }
 
 function tokenFromQuote(text: string, instrument: string): number | undefined {
-  const parsed = parseJson(text);
+  const parsed = tryParseJson(text);
   if (!isRecord(parsed)) return undefined;
   const entry = Object.entries(parsed).find(([key]) => key.toUpperCase() === instrument)?.[1];
   return isRecord(entry) ? tokenOf(entry['instrument_token']) : undefined;
@@ -53,12 +53,4 @@ function tokenFromQuote(text: string, instrument: string): number | undefined {
 
 function tokenOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -28,7 +28,7 @@ export interface PriceRequest {
   notes: string[];
 }
 
-export type Parsed<Value> = { ok: true; value: Value } | { ok: false; error: string };
+type Parsed<Value> = { ok: true; value: Value } | { ok: false; error: string };
 
 export function readPriceRequest(args: Record<string, unknown>, now: Date): Parsed<PriceRequest> {
   const notes: string[] = [];
@@ -77,11 +77,11 @@ function readTime(value: unknown, name: string, edge: 'start' | 'end'): Parsed<n
 }
 
 /** IST wall-clock milliseconds of a moment. */
-export function istWallClock(moment: Date): number {
+function istWallClock(moment: Date): number {
   return moment.getTime() + IST_OFFSET_MS;
 }
 
-export function startOfDay(wallClock: number): number {
+function startOfDay(wallClock: number): number {
   return Math.floor(wallClock / DAY_MS) * DAY_MS;
 }
 

@@ -5,8 +5,9 @@
  * Also the one-line summary printed for each finished tool call. Writer, clock and interval are injected: nothing
  * here touches process or the console, and with `enabled` false nothing is written at all.
  */
-import { cutWithEllipsis, displayWidth, truncateToWidth } from './display-width.js';
+import { displayWidth, truncateToWidth } from './display-width.js';
 import { sanitizeForTerminal } from './text.js';
+import { tryParseJson } from '../json.js';
 import { CYAN, DIM, RESET } from './styles.js';
 
 export interface StatusLine {
@@ -150,7 +151,7 @@ function draw(line: Line): void {
   const spinner = SPINNER_FRAMES[line.frame % SPINNER_FRAMES.length] ?? '';
   // One column is left free: writing into the last one makes some terminals wrap early.
   const room = (line.dependencies.columns?.() ?? DEFAULT_COLUMNS) - displayWidth(spinner) - 2;
-  const fitted = displayWidth(text) > room ? cutWithEllipsis(text, room) : text;
+  const fitted = truncateToWidth(text, room);
   const drawn = line.dependencies.color ? `${CYAN}${spinner}${RESET} ${DIM}${fitted}${RESET}` : `${spinner} ${fitted}`;
   line.dependencies.write(`${ERASE_LINE}${drawn}`);
   line.shown = true;
@@ -194,23 +195,27 @@ interface ToolSummaryInput {
  * error are what the person needs, then the end of the line.
  */
 export function toolSummary(input: ToolSummaryInput, maxWidth?: number): string {
+  const summaryLine = summaryWith(input);
   const args = argumentsText(input.arguments);
-  const line = summaryLine(input, args);
+  const line = summaryLine(args);
   if (maxWidth === undefined || displayWidth(line) <= maxWidth) return line;
-  const room = maxWidth - displayWidth(summaryLine(input, ''));
+  const room = maxWidth - displayWidth(summaryLine(''));
   // One column for the space before the arguments, and a few characters of them or none.
-  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(input, cut(args, room - 1)) : summaryLine(input, '');
-  return cut(shorter, maxWidth);
+  const shorter = room > MINIMUM_ARGUMENTS_SHOWN ? summaryLine(truncateToWidth(args, room - 1)) : summaryLine('');
+  return truncateToWidth(shorter, maxWidth);
 }
 
-function summaryLine(input: ToolSummaryInput, args: string): string {
-  const head = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name), args].filter((part) => part !== '').join(' ');
+/**
+ * The summary line for any arguments text: the name, the row count, the duration and the error's first line are
+ * worked out once (the result text is parsed for its rows only once), however many times the line is assembled.
+ */
+function summaryWith(input: ToolSummaryInput): (args: string) => string {
+  const lead = [input.isError ? '✗' : '✓', sanitizeForTerminal(input.name)];
   const rows = input.isError ? undefined : rowCount(input.text);
-  const parts = [head, ...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)];
-  const line = parts.join(' · ');
-  if (!input.isError) return line;
-  const error = firstLine(input.text);
-  return error === '' ? line : `${line} — ${error}`;
+  const outcome = [...(rows === undefined ? [] : [`${rows} ${rows === 1 ? 'row' : 'rows'}`]), duration(input.durationMs)].join(' · ');
+  const error = input.isError ? firstLine(input.text) : '';
+  const ending = error === '' ? '' : ` — ${error}`;
+  return (args) => `${[...lead, args].filter((part) => part !== '').join(' ')} · ${outcome}${ending}`;
 }
 
 /** `limit=50 exchange=NSE`: simple strings bare, anything else as JSON (so it stays on one line), long values cut. */
@@ -218,9 +223,9 @@ function argumentsText(args: Record<string, unknown> | undefined): string {
   if (args === undefined) return '';
   const pairs = Object.entries(args).map(([key, value]) => {
     const text = typeof value === 'string' && /^[\w.:@+\-/]+$/.test(value) ? value : (JSON.stringify(value) ?? String(value));
-    return `${key}=${cut(text, MAXIMUM_ARGUMENT_VALUE_LENGTH)}`;
+    return `${key}=${truncateToWidth(text, MAXIMUM_ARGUMENT_VALUE_LENGTH)}`;
   });
-  return cut(pairs.join(' '), MAXIMUM_ARGUMENTS_LENGTH);
+  return truncateToWidth(pairs.join(' '), MAXIMUM_ARGUMENTS_LENGTH);
 }
 
 /** Rows in a compacted table result or a JSON array; undefined for any other shape. */
@@ -230,12 +235,8 @@ function rowCount(text: string): number | undefined {
     if (match !== null) return Number(match[1]);
   }
   if (!text.trimStart().startsWith('[')) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.length : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = tryParseJson(text);
+  return Array.isArray(value) ? value.length : undefined;
 }
 
 function duration(milliseconds: number): string {
@@ -243,10 +244,5 @@ function duration(milliseconds: number): string {
 }
 
 function firstLine(text: string): string {
-  return cut(sanitizeForTerminal(text.trim().split('\n', 1)[0] ?? '').trim(), MAXIMUM_ERROR_LENGTH);
-}
-
-/** Cuts by terminal columns, never inside a surrogate pair. */
-function cut(text: string, maximum: number): string {
-  return truncateToWidth(text, maximum);
+  return truncateToWidth(sanitizeForTerminal(text.trim().split('\n', 1)[0] ?? '').trim(), MAXIMUM_ERROR_LENGTH);
 }

@@ -137,15 +137,15 @@ function createAnswerWriter(
     streams.stdout.isTTY === true
       ? createMarkdownStream({ color: options.color, width: streams.stdout.columns ?? DEFAULT_COLUMNS })
       : createStreamSanitizer();
-  let answerMask = mask.stream();
+  // One for the writer's life: its flush() at each answer's end empties what it held back.
+  const answerMask = mask.stream();
   let answerStream = newAnswerStream();
-  let open = false;
-  let endsWithNewline = true;
+  // Answer text was written and its last line has no newline yet: the answer's end adds one.
+  let lineOpen = false;
   const writeAnswer = (text: string) => {
     if (text === '') return;
     activity.clear();
-    open = true;
-    endsWithNewline = text.endsWith('\n');
+    lineOpen = !text.endsWith('\n');
     streams.stdout.write(text);
   };
   return {
@@ -155,13 +155,11 @@ function createAnswerWriter(
     },
     end(): void {
       const text = answerStream.push(answerMask.flush()) + answerStream.flush();
-      answerMask = mask.stream();
       answerStream = newAnswerStream();
       emit(() => {
         writeAnswer(text);
-        if (open && !endsWithNewline) streams.stdout.write('\n');
-        open = false;
-        endsWithNewline = true;
+        if (lineOpen) streams.stdout.write('\n');
+        lineOpen = false;
       });
     },
   };

@@ -70,7 +70,8 @@ export function truncateSpans(spans: readonly Span[], maxWidth: number): Span[] 
     kept.push({ text: cutWithEllipsis(span.text, remaining), styles: span.styles });
     return kept;
   }
-  // Only reached when maxWidth ran out exactly at a span boundary.
+  // Every span fitted yet the whole did not: only no spans at all with a negative (or NaN) maxWidth get here, since
+  // a span that fills the rest exactly is cut above and the spans' widths add up to at least the whole's.
   kept.push({ text: ELLIPSIS, styles: [] });
   return kept;
 }

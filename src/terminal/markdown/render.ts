@@ -51,7 +51,8 @@ export function renderMarkdown(text: string, options: RenderOptions): string {
 /** The stream's state between deltas: the block it is in and the line not yet ended. */
 interface Renderer {
   options: RenderOptions;
-  sanitizer: StreamSanitizer;
+  /** One for the stream's life: its flush() leaves it as new. */
+  readonly sanitizer: StreamSanitizer;
   state: State;
   partialLine: string;
 }
@@ -72,7 +73,6 @@ function flushRenderer(renderer: Renderer): string {
   if (renderer.state.kind === 'maybe-table') output += `${renderLine(renderer.state.header, renderer.options)}\n`;
   // An unclosed code fence simply ends with the answer.
   renderer.state = { kind: 'text' };
-  renderer.sanitizer = createStreamSanitizer();
   return output;
 }
 

@@ -68,6 +68,28 @@ describe('drawPriceChart', () => {
     expect(falling).not.toContain('\u001b[32m');
   });
 
+  test('200,000 closes (price_chart allows 12 pages of 60 days of minute candles) draw without overflowing the stack', () => {
+    const count = 200_000;
+    const closes = Array.from({ length: count }, (_, index) => 1400 + 100 * Math.sin(index / 5000));
+    closes[150_000] = 12_345.6; // the widest label, far past what an argument list can hold
+    closes[30_000] = 900;
+    const times = closes.map((_, index) => `2025-01-01 ${String(index % 10_000).padStart(5, '0')}`);
+    const display: PriceChartDisplay = {
+      ...quarter(),
+      closes,
+      times,
+      high: { index: 150_000, text: 'high' },
+      low: { index: 30_000, text: 'low' },
+    };
+    const lines = drawPriceChart(display, { columns: 120, color: false });
+    const plotRows = lines.filter((line) => /[┤┼]/.test(line));
+    expect(plotRows).toHaveLength(CHART_HEIGHT + 1);
+    expect(plotRows[0]).toMatch(/^₹12,345\.60 [┤┼]/);
+    expect(plotRows.at(-1)).toMatch(/^   ₹900\.00 [┤┼]/); // padded to the widest label, the high's
+    expect(plotRows[0]).toContain('▲');
+    expect(plotRows.at(-1)).toContain('▼');
+  });
+
   test('a single candle still draws, with its one date', () => {
     const lines = drawPriceChart({ ...quarter(), closes: [1500], times: ['2025-01-01'], high: { index: 0, text: 'h' }, low: { index: 0, text: 'l' } }, { columns: 80, color: false });
     expect(lines.some((line) => line.trim() === '2025-01-01')).toBe(true);
@@ -82,6 +104,16 @@ describe('fitToColumns', () => {
     expect(series[0]).toBe(9);
     expect(series.at(-1)).toBe(999);
     expect(columnOf(500)).toBe(50);
+    expect(Math.max(...series)).toBe(5000);
+    expect(Math.min(...series)).toBe(-5);
+  });
+
+  test('200,000 closes are thinned without overflowing the stack, keeping the highest and lowest of all', () => {
+    const closes = Array.from({ length: 200_000 }, (_, index) => index % 1000);
+    closes[123_456] = 5000;
+    closes[7] = -5;
+    const { series } = fitToColumns(closes, 100);
+    expect(series).toHaveLength(100);
     expect(Math.max(...series)).toBe(5000);
     expect(Math.min(...series)).toBe(-5);
   });
