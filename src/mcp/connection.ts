@@ -61,7 +61,7 @@ export interface McpConnection {
   replace(reason: string, failed: McpSession): Promise<McpSession>;
   /** True once the connection has replaced `session` and closed it, which fails the calls still in flight on it. */
   wasReplaced(session: McpSession): boolean;
-  /** Tools of the server, listed once per run (the catalog does not change under a running session). */
+  /** Tools of the current session: McpSession.listTools() lists them once and caches them, retrying a failed listing. */
   tools(): Promise<Tool[]>;
   /** Ends the session on the server, which revokes the Kite login, and deletes the saved session and OAuth files. */
   logout(): Promise<void>;
@@ -92,13 +92,12 @@ interface Live {
   replacing: Promise<McpSession> | undefined;
   /** Sessions replaced and closed by this connection. */
   replaced: WeakSet<McpSession>;
-  toolList: Promise<Tool[]> | undefined;
 }
 
 export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
   const live: Live = {
     deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: !deps.url.pathname.endsWith('/sse'),
-    lost: new AbortController(), current: undefined, replacing: undefined, replaced: new WeakSet(), toolList: undefined,
+    lost: new AbortController(), current: undefined, replacing: undefined, replaced: new WeakSet(),
   };
   live.current = await start(live);
   const current = () => live.current as McpSession;
@@ -109,10 +108,7 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
     session: () => liveSession(live),
     replace: (reason, failed) => replaceSession(live, `${reason} Starting a new Kite session; you will need to log in again.`, failed),
     wasReplaced: (session) => live.replaced.has(session),
-    tools() {
-      live.toolList ??= current().listTools();
-      return live.toolList;
-    },
+    tools: () => current().listTools(),
     async logout() {
       await current().terminate();
       const store = deps.store;
