@@ -4,7 +4,7 @@
  * id (SERVER.md §2), so every replacement is said out loud: it means a new login.
  */
 import type { Store } from '../store.js';
-import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession } from './session.js';
+import { connectMcp, McpSessionGoneError, transportKindOf, type ConnectOptions, type McpSession } from './session.js';
 import type { Tool } from '../tools/tool.js';
 import type { OAuthLoginProvider } from './oauth.js';
 import { OAUTH_FILE } from './oauth-store.js';
@@ -96,7 +96,7 @@ interface Live {
 
 export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
   const live: Live = {
-    deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: !deps.url.pathname.endsWith('/sse'),
+    deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: transportKindOf(deps.url) === 'streamable-http',
     lost: new AbortController(), current: undefined, replacing: undefined, replaced: new WeakSet(),
   };
   live.current = await start(live);

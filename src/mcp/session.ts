@@ -18,7 +18,7 @@ import { completeAuthorization, describeAuthorizationError } from './oauth.js';
 import { classify, isAuthorizationError } from './sdk-errors.js';
 
 export { AuthorizationRenewedError, McpSessionGoneError, McpUnauthorizedError, ToolTimeoutError } from './errors.js';
-export type { TransportKind } from './link.js';
+export { transportKindOf, type TransportKind } from './link.js';
 export type { McpServerInfo, McpSession } from './live-session.js';
 
 /** The hosted server answers initialize in well under a second; a server silent for 30 s will not answer at all. */
