@@ -6,6 +6,7 @@
 import type { Config } from '../config/resolve.js';
 import { LoginRequiredError } from '../errors.js';
 import { LOGIN_NOT_STARTED } from '../login/messages.js';
+import { transportKindOf } from '../mcp/session.js';
 import type { Session } from '../session.js';
 import type { Ui } from '../terminal/ui.js';
 
@@ -29,7 +30,7 @@ export async function runCommand(command: 'login' | 'logout' | 'tools', deps: Co
 }
 
 async function login({ session, config, ui, interrupt }: CommandDeps): Promise<number> {
-  if (config.url.pathname.endsWith('/sse')) {
+  if (transportKindOf(config.url) === 'sse') {
     ui.warn('The /sse transport cannot keep a session between runs; use a /mcp URL to log in once a day.');
   }
   const outcome = await session.executor('login').login(interrupt);

@@ -4,7 +4,7 @@
  * id (SERVER.md §2), so every replacement is said out loud: it means a new login.
  */
 import type { Store } from '../store.js';
-import { connectMcp, McpSessionGoneError, type ConnectOptions, type McpSession } from './session.js';
+import { connectMcp, McpSessionGoneError, transportKindOf, type ConnectOptions, type McpSession } from './session.js';
 import type { Tool } from '../tools/tool.js';
 import type { OAuthLoginProvider } from './oauth.js';
 import { OAUTH_FILE } from './oauth-store.js';
@@ -49,13 +49,19 @@ export async function readSavedSession(
 }
 
 export interface McpConnection {
-  /** The live session, reconnecting first if the last one was lost. */
+  /** The live session, reconnecting first if the last one was lost; while a replacement is under way, the new one. */
   session(): Promise<McpSession>;
   /** Aborts when the current session is lost (the SSE stream dropped). */
   readonly lost: AbortSignal;
-  /** Starts a new session after the server said the current one is gone; the saved id is replaced. */
-  replace(reason: string): Promise<McpSession>;
-  /** Tools of the server, listed once per run (the catalog does not change under a running session). */
+  /**
+   * Starts a new session after the server said `failed` is gone; the saved id is replaced. Callers that find out at
+   * once share one replacement (one new session, one notice); one that reports a session already replaced gets the
+   * current one.
+   */
+  replace(reason: string, failed: McpSession): Promise<McpSession>;
+  /** True once the connection has replaced `session` and closed it, which fails the calls still in flight on it. */
+  wasReplaced(session: McpSession): boolean;
+  /** Tools of the current session: McpSession.listTools() lists them once and caches them, retrying a failed listing. */
   tools(): Promise<Tool[]>;
   /** Ends the session on the server, which revokes the Kite login, and deletes the saved session and OAuth files. */
   logout(): Promise<void>;
@@ -82,13 +88,16 @@ interface Live {
   canResume: boolean;
   lost: AbortController;
   current: McpSession | undefined;
-  toolList: Promise<Tool[]> | undefined;
+  /** The replacement under way: parallel callers (a round's tool calls) share it. */
+  replacing: Promise<McpSession> | undefined;
+  /** Sessions replaced and closed by this connection. */
+  replaced: WeakSet<McpSession>;
 }
 
 export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnection> {
   const live: Live = {
-    deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: !deps.url.pathname.endsWith('/sse'),
-    lost: new AbortController(), current: undefined, toolList: undefined,
+    deps, connect: deps.connect ?? connectMcp, now: deps.now ?? Date.now, canResume: transportKindOf(deps.url) === 'streamable-http',
+    lost: new AbortController(), current: undefined, replacing: undefined, replaced: new WeakSet(),
   };
   live.current = await start(live);
   const current = () => live.current as McpSession;
@@ -97,11 +106,9 @@ export async function openMcpConnection(deps: ConnectionDeps): Promise<McpConnec
       return live.lost.signal;
     },
     session: () => liveSession(live),
-    replace: (reason) => replaceSession(live, `${reason} Starting a new Kite session; you will need to log in again.`),
-    tools() {
-      live.toolList ??= current().listTools();
-      return live.toolList;
-    },
+    replace: (reason, failed) => replaceSession(live, `${reason} Starting a new Kite session; you will need to log in again.`, failed),
+    wasReplaced: (session) => live.replaced.has(session),
+    tools: () => current().listTools(),
     async logout() {
       await current().terminate();
       const store = deps.store;
@@ -125,8 +132,9 @@ async function start(live: Live): Promise<McpSession> {
   return fresh(live);
 }
 
-/** The live session, reconnecting first if the last one was lost. */
+/** The live session, reconnecting first if the last one was lost; while a replacement is under way, the new one. */
 async function liveSession(live: Live): Promise<McpSession> {
+  if (live.replacing !== undefined) return live.replacing;
   if (live.lost.signal.aborted) {
     return replaceSession(
       live,
@@ -136,12 +144,28 @@ async function liveSession(live: Live): Promise<McpSession> {
   return live.current as McpSession;
 }
 
-/** Every replacement is said out loud: Kite binds the login to the session, so it means a new login. */
-async function replaceSession(live: Live, notice: string): Promise<McpSession> {
-  await live.current?.close().catch(() => {});
-  live.deps.notice(notice);
-  live.current = await fresh(live);
-  return live.current;
+/**
+ * Every replacement is said out loud: Kite binds the login to the session, so it means a new login. One at a time:
+ * callers that find out together (a round's tool calls run in parallel) share it, so one session is started and
+ * saved, one notice is said, and no new session is left behind unclosed. A `failed` session that is no longer the
+ * current one has been replaced already.
+ */
+async function replaceSession(live: Live, notice: string, failed?: McpSession): Promise<McpSession> {
+  if (live.replacing !== undefined) return live.replacing;
+  if (failed !== undefined && live.current !== undefined && failed !== live.current) return live.current;
+  live.replacing = (async () => {
+    const old = live.current;
+    if (old !== undefined) {
+      live.replaced.add(old);
+      await old.close().catch(() => {});
+    }
+    live.deps.notice(notice);
+    live.current = await fresh(live);
+    return live.current;
+  })().finally(() => {
+    live.replacing = undefined;
+  });
+  return live.replacing;
 }
 
 /** A new session, saved for the next run when it can be resumed. */

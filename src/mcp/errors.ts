@@ -11,11 +11,14 @@ import { safeLine } from '../redact.js';
 const MAX_REASON_CHARS = 120;
 const ADVICE_NETWORK = 'check --url / KITE_MCP_URL and your network.';
 
-/** A resumed or saved session that the server no longer knows (Kite: 400 Invalid session ID, 404 Session terminated). */
+/**
+ * A resumed or saved session that the server no longer knows (Kite: 400 Invalid session ID, 404 Session terminated),
+ * at `place` (serverPlace: origin and path).
+ */
 export class McpSessionGoneError extends McpConnectError {
   readonly status: 400 | 404;
-  constructor(status: 400 | 404, message = 'The MCP session has ended on the server: start a new session and log in again.', options?: ErrorOptions) {
-    super(message, options);
+  constructor(place: string, status: 400 | 404, options?: ErrorOptions) {
+    super(sessionGoneMessage(place, status), options);
     this.status = status;
   }
 }
@@ -150,7 +153,7 @@ export function authorizationFailureMessage(place: string, reason: string): stri
   return `Could not authorize kite-chat with the MCP server at ${place} (${why}): run kite-chat login to try again, or check --url / KITE_MCP_URL.`;
 }
 
-export function sessionGoneMessage(place: string, status: 400 | 404): string {
+function sessionGoneMessage(place: string, status: 400 | 404): string {
   return `The Kite MCP session at ${place} has ended on the server (HTTP ${status}): start a new session and log in again.`;
 }
 

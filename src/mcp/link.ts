@@ -20,6 +20,11 @@ const debug = debuglog('kite-chat');
 
 export type TransportKind = 'sse' | 'streamable-http';
 
+/** A path ending in /sse is the legacy HTTP+SSE transport (Kite's https://mcp.kite.trade/sse); any other, Streamable HTTP. */
+export function transportKindOf(url: URL): TransportKind {
+  return url.pathname.endsWith('/sse') ? 'sse' : 'streamable-http';
+}
+
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface LinkOptions {
@@ -61,7 +66,7 @@ export interface Link {
 
 export function openLink(options: LinkOptions): Link {
   const url = options.url;
-  const transportKind: TransportKind = url.pathname.endsWith('/sse') ? 'sse' : 'streamable-http';
+  const transportKind = transportKindOf(url);
   const resumeId = transportKind === 'streamable-http' && options.sessionId !== '' ? options.sessionId : undefined;
   const seen = { sseSessionId: undefined as string | undefined, protocolVersion: undefined as string | undefined };
   const transport = createTransport(options, transportKind, resumeId, seen);

@@ -11,7 +11,7 @@ import { McpConnectError } from '../errors.js';
 import { isRecord } from '../json.js';
 import type { Tool, ToolContent, ToolResult } from '../tools/tool.js';
 import {
-  AuthorizationRenewedError, callFailureMessage, McpSessionGoneError, sessionGoneMessage, ToolTimeoutError,
+  AuthorizationRenewedError, callFailureMessage, McpSessionGoneError, ToolTimeoutError,
 } from './errors.js';
 import type { Link, TransportKind } from './link.js';
 import { completeAuthorization } from './oauth.js';
@@ -150,7 +150,7 @@ function callError(link: Link, error: unknown, doing: string): Error {
   if (error instanceof McpConnectError || error instanceof ToolTimeoutError) return error;
   if (link.lostReason !== undefined || link.ended) return new McpConnectError(callFailureMessage(link.place, doing, { kind: 'closed' }), { cause: error });
   const failure = classify(error, link.sessionId() !== undefined);
-  if (failure.kind === 'gone') return new McpSessionGoneError(failure.status, sessionGoneMessage(link.place, failure.status), { cause: error });
+  if (failure.kind === 'gone') return new McpSessionGoneError(link.place, failure.status, { cause: error });
   return new McpConnectError(callFailureMessage(link.place, doing, failure), { cause: error });
 }
 

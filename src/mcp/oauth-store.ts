@@ -29,8 +29,9 @@ export function createOAuthStore(store: Store, serverUrl: URL): OAuthStore {
     return isRecord(value) ? value : {};
   }
 
-  async function read(): Promise<OAuthRecord> {
-    const entry = (await readFile())[key];
+  /** This server's entry in the file's contents. */
+  function entryOf(file: Record<string, unknown>): OAuthRecord {
+    const entry = file[key];
     if (!isRecord(entry)) return {};
     const { clientInformation, tokens } = entry;
     return {
@@ -40,11 +41,11 @@ export function createOAuthStore(store: Store, serverUrl: URL): OAuthStore {
   }
 
   return {
-    read,
+    read: async () => entryOf(await readFile()),
     update(change) {
       const next = writing.then(async () => {
         const file = await readFile();
-        const record = change(await read());
+        const record = change(entryOf(file));
         if (Object.keys(record).length === 0) delete file[key];
         else file[key] = record;
         await store.writeJson(OAUTH_FILE, file);

@@ -10,7 +10,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { CliError, ConfigError, LoginRequiredError, McpConnectError } from '../errors.js';
 import type { Tool } from '../tools/tool.js';
 import {
-  authorizationFailureMessage, connectFailureMessage, McpSessionGoneError, McpUnauthorizedError, sessionGoneMessage,
+  authorizationFailureMessage, connectFailureMessage, McpSessionGoneError, McpUnauthorizedError,
 } from './errors.js';
 import { openLink, type Link, type LinkOptions } from './link.js';
 import { fetchTools, liveSession, type McpSession } from './live-session.js';
@@ -18,7 +18,7 @@ import { completeAuthorization, describeAuthorizationError } from './oauth.js';
 import { classify, isAuthorizationError } from './sdk-errors.js';
 
 export { AuthorizationRenewedError, McpSessionGoneError, McpUnauthorizedError, ToolTimeoutError } from './errors.js';
-export type { TransportKind } from './link.js';
+export { transportKindOf, type TransportKind } from './link.js';
 export type { McpServerInfo, McpSession } from './live-session.js';
 
 /** The hosted server answers initialize in well under a second; a server silent for 30 s will not answer at all. */
@@ -122,7 +122,7 @@ function connectFailure(link: Link, error: unknown, authorizationsBefore: number
     return new McpConnectError(authorizationFailureMessage(place, describeAuthorizationError(error)), { cause: error });
   }
   const failure = classify(error, link.resumeId !== undefined);
-  if (failure.kind === 'gone') return new McpSessionGoneError(failure.status, sessionGoneMessage(place, failure.status), { cause: error });
+  if (failure.kind === 'gone') return new McpSessionGoneError(place, failure.status, { cause: error });
   if (failure.kind === 'unauthorized') return new McpUnauthorizedError(connectFailureMessage(place, failure), { cause: error });
   return new McpConnectError(connectFailureMessage(place, failure), { cause: error });
 }
