@@ -84,8 +84,7 @@ export function readArguments(args: Record<string, unknown>): ArgumentReader {
   }
 
   function quantity(key: string, missing: string): number {
-    if (args[key] === undefined || args[key] === null) {
-      read.add(key);
+    if (raw(key) === undefined) {
       problems.push(missing);
       return 1;
     }
