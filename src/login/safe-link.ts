@@ -68,8 +68,8 @@ export function extractLoginLink(text: string): string | undefined {
   const visible = sanitizeForTerminal(text); // a link hidden in an escape sequence is not one a person sees
   const target = MARKDOWN_LINK_TARGET.exec(visible)?.[1];
   if (target !== undefined) return target;
-  const bare = BARE_LINK.exec(visible)?.[0].replace(TRAILING_PUNCTUATION, '');
-  return bare === '' ? undefined : bare;
+  // Never '': a match starts with `http://` or `https://`, and `/` is not trailing punctuation.
+  return BARE_LINK.exec(visible)?.[0].replace(TRAILING_PUNCTUATION, '');
 }
 
 /** The ⚠️ WARNING sentence of the `login` text, without markdown, or undefined when the text has none. */
