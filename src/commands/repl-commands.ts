@@ -36,10 +36,10 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   {
     name: '/login',
     help: 'log in to Kite now',
-    run: async (_argument, { executor, ui, state, signal }) => {
+    run: async (_argument, { executor, ui, signal }) => {
+      // The prompt's name is set by the executor's onLogin (commands/repl.ts), which hears every login outcome.
       const outcome = await executor.login(signal);
       if (outcome.status === 'logged-in' || outcome.status === 'already') {
-        state.userName = outcome.userName;
         ui.status(`Logged in as ${ui.inline(outcome.userName)}.`);
       } else if (outcome.status === 'not-completed') {
         ui.warn('Kite login not completed: log in with the link above, then type /login again.');

@@ -116,8 +116,7 @@ async function waitForLogin(link: string, deps: LoginDeps): Promise<LoginOutcome
 async function probeProfile(probe: ProbeTool, signal: AbortSignal): Promise<string | undefined> {
   if (signal.aborted) return undefined;
   try {
-    const result = await probe('get_profile', signal);
-    return result.isError ? undefined : userNameFromProfile(result.text);
+    return userNameFromAnswer(await probe('get_profile', signal));
   } catch {
     return undefined; // a failed probe means "not yet"; the loop's deadline ends the wait
   }
@@ -135,6 +134,16 @@ export function userNameFromProfile(text: string, options: { withId?: boolean } 
   const id = shownValue(profile?.user_id);
   if (options.withId === true && name !== '' && id !== '') return `${name} (${id})`;
   return name || id || 'the user';
+}
+
+/** The user's name from a profile call's answer (as userNameFromProfile), or undefined when it failed or is not JSON. */
+export function userNameFromAnswer(answer: ToolOutcome, options: { withId?: boolean } = {}): string | undefined {
+  if (answer.isError) return undefined;
+  try {
+    return userNameFromProfile(answer.text, options);
+  } catch {
+    return undefined;
+  }
 }
 
 function shownValue(value: unknown): string {

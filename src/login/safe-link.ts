@@ -4,7 +4,7 @@
  * login link and Kite's risk warning out of the `login` tool's text (SERVER.md §2) by their place in it, not by a
  * host or path: the hosted server's link has changed form before. Pure: opening is login/opener.ts's job.
  */
-import { sanitizeForTerminal } from '../terminal/text.js';
+import { printableAscii, sanitizeForTerminal } from '../terminal/text.js';
 
 /** gokiteconnect hard-codes this login host; the server cannot change it (SERVER.md §2). */
 const KITE_LOGIN_HOST = 'kite.zerodha.com';
@@ -68,8 +68,8 @@ export function extractLoginLink(text: string): string | undefined {
   const visible = sanitizeForTerminal(text); // a link hidden in an escape sequence is not one a person sees
   const target = MARKDOWN_LINK_TARGET.exec(visible)?.[1];
   if (target !== undefined) return target;
-  const bare = BARE_LINK.exec(visible)?.[0].replace(TRAILING_PUNCTUATION, '');
-  return bare === '' ? undefined : bare;
+  // Never '': a match starts with `http://` or `https://`, and `/` is not trailing punctuation.
+  return BARE_LINK.exec(visible)?.[0].replace(TRAILING_PUNCTUATION, '');
 }
 
 /** The ⚠️ WARNING sentence of the `login` text, without markdown, or undefined when the text has none. */
@@ -111,6 +111,5 @@ function refuse(kind: string, host: string, why: string): { ok: false; reason: s
 
 /** A parsed host as it may be shown: printable ASCII only (WHATWG URL already turned Unicode into punycode). */
 function sanitizeHost(host: string): string {
-  const printable = host.replace(/[^\x21-\x7e]/g, '?');
-  return printable.length > MAX_SHOWN_HOST_CHARS ? `${printable.slice(0, MAX_SHOWN_HOST_CHARS)}…` : printable;
+  return printableAscii(host, MAX_SHOWN_HOST_CHARS);
 }

@@ -48,6 +48,15 @@ export function oneLineForTerminal(text: string): string {
   return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
+/**
+ * Text where only printable ASCII may appear (a tool name, a host in a warning): every other character, spaces
+ * included, becomes `?`, and text longer than `max` is cut to `max` characters followed by `…`.
+ */
+export function printableAscii(text: string, max: number): string {
+  const printable = text.replace(/[^\x21-\x7e]/g, '?');
+  return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+}
+
 /** The sanitizer's state between chunks. */
 interface Machine {
   state: State;

@@ -6,7 +6,7 @@
  */
 import { formatNumber, hasUnrepresentableNumber, roundNumbersDeep } from './float-noise.js';
 import { capTableLines, capText, DEFAULT_RESULT_BUDGET_CHARS } from './result-budget.js';
-import { isRecord } from '../json.js';
+import { isRecord, tryParseJson } from '../json.js';
 
 export { DEFAULT_RESULT_BUDGET_CHARS };
 
@@ -72,12 +72,8 @@ function notTable(capped: { text: string; truncated: boolean }): CompactResult {
 
 /** The parsed value, or undefined for text that is not JSON or whose integers JavaScript would change. */
 function parseJson(text: string): { value: unknown } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const value = tryParseJson(text); // undefined only for text that is not JSON: JSON.parse never gives undefined
+  if (value === undefined) return undefined;
   return hasUnrepresentableNumber(text) ? undefined : { value };
 }
 

@@ -9,6 +9,7 @@ import type { Tool } from './tool.js';
 import type { Store } from '../store.js';
 import type { ToolClass } from './policy.js';
 import { canonicalJson, isRecord } from '../json.js';
+import { printableAscii } from '../terminal/text.js';
 
 export const TOOLS_FILE = 'tools.json';
 const FORMAT_VERSION = 1;
@@ -148,7 +149,6 @@ function readSaved(value: unknown): SavedFile {
 
 /** A name as one line of printable ASCII, cut to a sane length. */
 function shown(name: string): string {
-  const printable = name.replace(/[^\x21-\x7e]/g, '?');
-  return printable.length > MAX_SHOWN_NAME_CHARS ? `${printable.slice(0, MAX_SHOWN_NAME_CHARS)}…` : printable;
+  return printableAscii(name, MAX_SHOWN_NAME_CHARS);
 }
 

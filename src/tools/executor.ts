@@ -168,14 +168,11 @@ async function runRead(executor: Executor, call: Call, signal: AbortSignal, audi
   const { catalog } = executor.deps;
   const limit = catalog.kind === 'kite' && call.arguments['limit'] === undefined ? DEFAULT_PAGE_LIMITS[call.name] : undefined;
   const args = limit === undefined ? call.arguments : { ...call.arguments, limit };
-  let result = await executor.call(call.name, args, { signal, toolClass: 'read' });
-  if (result.isError && catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
-    result = await executor.logins.instead(call.name, result, signal);
-  }
-  await audit(result.isError ? 'error' : 'ok');
-  const notice = limit === undefined || result.isError ? undefined : defaultLimitNotice(call.name, args, result.text);
-  const room = notice === undefined ? executor.budget : Math.max(0, executor.budget - notice.length - 1);
+  const first = await executor.call(call.name, args, { signal, toolClass: 'read' });
+  const result = await loginIfNeeded(executor, call.name, first, signal, audit);
   if (result.isError) return result;
+  const notice = limit === undefined ? undefined : defaultLimitNotice(call.name, args, result.text);
+  const room = notice === undefined ? executor.budget : Math.max(0, executor.budget - notice.length - 1);
   const compacted = compactToolResult(result.text, { maxChars: room }).text;
   return { text: notice === undefined ? compacted : `${compacted}\n${notice}`, isError: false };
 }
@@ -184,12 +181,20 @@ async function runRead(executor: Executor, call: Call, signal: AbortSignal, audi
 async function runLocal(executor: Executor, tool: LocalTool, call: Call, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
   const read = (name: string, args: Record<string, unknown>, readSignal: AbortSignal) =>
     executor.call(name, args, { signal: readSignal, toolClass: 'read' });
-  let result = await tool.run(call.arguments, read, signal, new Date());
-  if (result.isError && executor.deps.catalog.kind === 'kite' && needsLogin(call.name, result.text)) {
-    result = await executor.logins.instead(call.name, result, signal);
-  }
+  const result = await tool.run(call.arguments, read, signal, new Date());
+  return loginIfNeeded(executor, call.name, result, signal, audit); // already compact: labelled figures, not raw JSON
+}
+
+/**
+ * A read's answer as the model gets it, audited: on Kite v0.3 one that failed for want of a login runs the login
+ * instead (login-runner's `instead`), and the audit records how that ended.
+ */
+async function loginIfNeeded(executor: Executor, name: string, first: ToolOutcome, signal: AbortSignal, audit: Audit): Promise<ToolOutcome> {
+  const result = first.isError && executor.deps.catalog.kind === 'kite' && needsLogin(name, first.text)
+    ? await executor.logins.instead(name, first, signal)
+    : first;
   await audit(result.isError ? 'error' : 'ok');
-  return result; // already compact: labelled figures, not raw JSON
+  return result;
 }
 
 /** Said when kite-chat chose the page size and there is more: how many in all, and how to get the next page. */

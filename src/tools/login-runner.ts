@@ -6,12 +6,12 @@
  * start, ends the run (exit 3, onFatal).
  */
 import { LoginRequiredError, type CliError } from '../errors.js';
-import { completeLogin, showUnreadableAnswer, userNameFromProfile, type LoginDeps } from '../login/kite-login.js';
+import { completeLogin, showUnreadableAnswer, userNameFromAnswer, type LoginDeps } from '../login/kite-login.js';
 import { LOGIN_NOT_STARTED } from '../login/messages.js';
 import { loginMessageForModel, type LoginOutcome } from '../login/outcome.js';
 import type { McpConnection } from '../mcp/connection.js';
 import type { McpSession } from '../mcp/session.js';
-import type { Catalog } from './policy.js';
+import { PROFILE_CALLS, type Catalog } from './policy.js';
 import { toolOutcome } from './schema.js';
 import type { SessionCall } from './session-call.js';
 import type { ToolOutcome } from './tool.js';
@@ -85,15 +85,11 @@ function runLogin(state: LoginState, signal: AbortSignal): Promise<LoginOutcome>
 
 /** The next server: who the OAuth token belongs to, from its `portfolio` profile. */
 async function whoIsLoggedIn(deps: LoginRunnerDeps, signal: AbortSignal): Promise<LoginOutcome> {
-  const session = await deps.connection.session();
-  const result = toolOutcome(await session.callTool('portfolio', { mode: 'profile' }, { signal, timeoutMs: deps.toolTimeoutMs }));
-  const unreadable = () => report(deps, showUnreadableAnswer(result.text, { screen: deps.login.screen, serverUrl: deps.serverUrl }));
-  if (result.isError) return unreadable();
-  try {
-    return report(deps, { status: 'already', userName: userNameFromProfile(result.text) });
-  } catch {
-    return unreadable();
-  }
+  const { name, args } = PROFILE_CALLS['kite-modes'];
+  const result = await probeOn(deps, await deps.connection.session(), name, args, signal);
+  const userName = userNameFromAnswer(result);
+  if (userName === undefined) return report(deps, showUnreadableAnswer(result.text, { screen: deps.login.screen, serverUrl: deps.serverUrl }));
+  return report(deps, { status: 'already', userName });
 }
 
 /** Kite's `login` tool on the live session, then the flow; a session lost on the way gets a new link, a few times. */
@@ -101,10 +97,10 @@ async function loginOnce(deps: LoginRunnerDeps, signal: AbortSignal): Promise<Lo
   for (let attempt = 1; ; attempt += 1) {
     const session = await deps.connection.session();
     const lost = deps.connection.lost;
-    const result = toolOutcome(await session.callTool('login', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
+    const result = await probeOn(deps, session, 'login', {}, signal);
     const outcome = await completeLogin(result, {
       ...deps.login,
-      probe: (probeName, probeSignal) => probeOn(deps, session, probeName, probeSignal),
+      probe: (probeName, probeSignal) => probeOn(deps, session, probeName, {}, probeSignal),
       serverUrl: deps.serverUrl,
       signal,
       sessionLost: lost,
@@ -114,9 +110,12 @@ async function loginOnce(deps: LoginRunnerDeps, signal: AbortSignal): Promise<Lo
   }
 }
 
-/** The login is checked on the session it was started on: another one would not be logged in. */
-async function probeOn(deps: LoginRunnerDeps, session: McpSession, name: string, signal: AbortSignal): Promise<ToolOutcome> {
-  return toolOutcome(await session.callTool(name, {}, { signal, timeoutMs: deps.toolTimeoutMs }));
+/**
+ * One quiet call on the given session (no gate, no audit): the login's own calls, and its checks, which run on the
+ * session it was started on, since another one would not be logged in.
+ */
+async function probeOn(deps: LoginRunnerDeps, session: McpSession, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
+  return toolOutcome(await session.callTool(name, args, { signal, timeoutMs: deps.toolTimeoutMs }));
 }
 
 function report(deps: LoginRunnerDeps, outcome: LoginOutcome): LoginOutcome {
@@ -164,12 +163,15 @@ async function loginBeforeWrite(state: LoginState, signal: AbortSignal): Promise
   return outcome.status === 'logged-in' || outcome.status === 'already' ? undefined : outcome;
 }
 
-/** PEERS.md R20: the REPL's prompt names the account; a session resumed from an earlier run is often logged in. */
+/**
+ * PEERS.md R20: the REPL's prompt names the account; a session resumed from an earlier run is often logged in. Asked
+ * with the catalog's own profile call (the next server has no get_profile); a server that is not Kite's is not asked.
+ */
 async function currentUser(deps: LoginRunnerDeps, signal: AbortSignal): Promise<string | undefined> {
+  if (deps.catalog === 'other') return undefined;
+  const { name, args } = PROFILE_CALLS[deps.catalog];
   try {
-    const session = await deps.connection.session();
-    const result = toolOutcome(await session.callTool('get_profile', {}, { signal, timeoutMs: deps.toolTimeoutMs }));
-    return result.isError ? undefined : userNameFromProfile(result.text);
+    return userNameFromAnswer(await probeOn(deps, await deps.connection.session(), name, args, signal));
   } catch {
     return undefined; // not logged in yet, or the server is slow: the prompt says "not logged in" until a login says otherwise
   }

@@ -53,6 +53,18 @@ const KITE_MODE_TOOLS: Readonly<Record<string, { read: readonly string[]; write:
   session: { read: ['status'], write: ['logout'] },
 };
 
+/** A call that says who is logged in: a read on its own catalog, checked by the caller as every call is. */
+export interface ProfileCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** The tool that says who is logged in on Kite's v0.3 server, and on its mode-based successor its tool and mode. */
+export const PROFILE_CALLS: Readonly<Record<Exclude<Catalog, 'other'>, ProfileCall>> = {
+  kite: { name: 'get_profile', args: {} },
+  'kite-modes': { name: 'portfolio', args: { mode: 'profile' } },
+};
+
 /** Tools every v0.3 deployment keeps, even one that excludes the trading tools with EXCLUDED_TOOLS. */
 const KITE_SIGNATURE = ['get_holdings', 'get_profile'];
 /** Tools the mode-based rewrite cannot do without. */

@@ -84,8 +84,7 @@ export function readArguments(args: Record<string, unknown>): ArgumentReader {
   }
 
   function quantity(key: string, missing: string): number {
-    if (args[key] === undefined || args[key] === null) {
-      read.add(key);
+    if (raw(key) === undefined) {
       problems.push(missing);
       return 1;
     }
@@ -106,10 +105,15 @@ export function readArguments(args: Record<string, unknown>): ArgumentReader {
 /** Any value on one line of printable ASCII: plain words as they are (unless `quoted`), else JSON with escapes. */
 export function show(value: unknown, options: { quoted?: boolean } = {}): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const plain = options.quoted !== true && typeof value === 'string' && /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value);
+  const plain = options.quoted !== true && typeof value === 'string' && isPlainText(value);
   const text = plain ? (value as string) : escapeToAscii(JSON.stringify(value) ?? String(value));
   if (text.length <= MAX_SHOWN_VALUE_CHARS) return text;
   return `${text.slice(0, MAX_SHOWN_VALUE_CHARS)}… (${text.length - MAX_SHOWN_VALUE_CHARS} more characters)`;
+}
+
+/** Printable ASCII words with single spaces between them: text a person can read and type back exactly. */
+export function isPlainText(text: string): boolean {
+  return /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(text);
 }
 
 export function field(label: string, value: string): string {

@@ -5,7 +5,7 @@
  * flagged. Pure; trading/order-describers.ts supplies the parts of each tool.
  */
 import { formatAnyRupees } from '../inr.js';
-import { show, type ArgumentReader } from './order-fields.js';
+import { isPlainText, show, type ArgumentReader } from './order-fields.js';
 
 /** Kite counts quantity in shares or units here; on MCX and CDS it counts lots, which we cannot value. */
 const UNIT_QUANTITY_EXCHANGES = new Set(['NSE', 'BSE', 'NFO', 'BFO']);
@@ -71,7 +71,7 @@ export function build(read: ArgumentReader, parts: PreviewParts): OrderPreview {
   const { estimate } = parts;
   const confirmPhrase = parts.confirmPhrase.toUpperCase();
   // A symbol or id from the server could hold anything; a phrase nobody can read is never asked for.
-  if (read.problems.length === 0 && !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(confirmPhrase)) {
+  if (read.problems.length === 0 && !isPlainText(confirmPhrase)) {
     read.problems.push(`The confirmation phrase ${show(confirmPhrase, { quoted: true })} is not plain text.`);
   }
   return {

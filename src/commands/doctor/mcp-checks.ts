@@ -14,17 +14,12 @@ import { createOAuthStore } from '../../mcp/oauth-store.js';
 import { redactLink } from '../../redact.js';
 import type { Store } from '../../store.js';
 import { describeDrift, isEmpty, readToolDrift } from '../../tools/drift.js';
-import { classifyCall, classifyTool, detectCatalog, type Catalog } from '../../tools/policy.js';
-import { userNameFromProfile } from '../../login/kite-login.js';
-import { toolResultText } from '../../tools/schema.js';
+import { classifyCall, classifyTool, detectCatalog, PROFILE_CALLS, type Catalog, type ProfileCall } from '../../tools/policy.js';
+import { userNameFromAnswer } from '../../login/kite-login.js';
+import { toolOutcome } from '../../tools/schema.js';
 import type { Tool } from '../../tools/tool.js';
 import type { Ui } from '../../terminal/ui.js';
 
-/** The tool that says who is logged in on Kite's v0.3 server, and on its mode-based successor its tool and mode. */
-const PROFILE_CALLS: Readonly<Partial<Record<Catalog, { name: string; args: Record<string, unknown> }>>> = {
-  kite: { name: 'get_profile', args: {} },
-  'kite-modes': { name: 'portfolio', args: { mode: 'profile' } },
-};
 const TRANSPORT_NAMES = { sse: 'legacy HTTP+SSE', 'streamable-http': 'Streamable HTTP' } as const;
 
 export async function checkMcp(config: Config, deps: { add: AddCheck; ui: Ui; store: Store }): Promise<void> {
@@ -115,7 +110,7 @@ async function loginCheck(
   catalog: Catalog,
   { config, store, authProvider }: { config: Config; store: Store; authProvider: OAuthLoginProvider | undefined },
 ): Promise<Check> {
-  const probe = PROFILE_CALLS[catalog];
+  const probe = catalog === 'other' ? undefined : PROFILE_CALLS[catalog];
   const tool = tools.find((candidate) => candidate.name === probe?.name);
   // Only ever a read: the profile call is checked against the same classes that gate the model's calls.
   if (probe === undefined || tool === undefined || classifyCall(probe.name, probe.args, classifyTool(tool, catalog), catalog) !== 'read') {
@@ -148,11 +143,9 @@ async function loginCheck(
 }
 
 /** The logged-in user's name and id from the profile tool, or undefined when not logged in (or the call failed). */
-async function profileName(session: McpSession, probe: { name: string; args: Record<string, unknown> }, timeoutMs: number): Promise<string | undefined> {
+async function profileName(session: McpSession, probe: ProfileCall, timeoutMs: number): Promise<string | undefined> {
   try {
-    const result = await session.callTool(probe.name, probe.args, { timeoutMs });
-    if (result.isError) return undefined;
-    return userNameFromProfile(toolResultText(result), { withId: true });
+    return userNameFromAnswer(toolOutcome(await session.callTool(probe.name, probe.args, { timeoutMs })), { withId: true });
   } catch {
     return undefined;
   }

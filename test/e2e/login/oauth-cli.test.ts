@@ -7,6 +7,7 @@ import { MOCKS } from '../../support/fake-kite/mock-data.js';
 import { startFakeKiteNext } from '../../support/fake-kite-next/index.js';
 import { expect, OPENAI_KEY, test } from '../../support/fixtures.js';
 import type { ScriptedStep } from '../../support/scripted-openai.js';
+import type { PtySession } from '../../support/pty-session.js';
 import { BROWSER_OAUTH, browserLaunches } from '../../support/run-cli.js';
 
 const QUESTION = 'What is my portfolio worth?';
@@ -122,3 +123,36 @@ test('kite-chat login on the OAuth server authorizes once and names the account;
   expect(await browserLaunches(browserLog, 1)).toHaveLength(1);
   expect(kite.counters).toMatchObject({ authorizations: 1 });
 });
+
+test('after kite-chat login on the OAuth server, the REPL names the account in its prompt', async ({ closeAfter, cli, repl }) => {
+  const kite = closeAfter(await startFakeKiteNext());
+  const login = await cli(['login', '--url', kite.mcpUrl]);
+  expect(login.code).toBe(0);
+  const beforeRepl = kite.requests.length;
+
+  const session = repl(['--url', kite.mcpUrl, '--no-browser']);
+  await session.waitFor('›');
+  const named = `kite (${MOCKS.profile.user_name}) › `;
+
+  expect(await promptsUntil(session, named)).toContain(named);
+  const replCalls = kite.requests.slice(beforeRepl).filter((request) => request.rpcMethod === 'tools/call');
+  expect(replCalls.map((request) => [request.tool, request.arguments])).toEqual([['portfolio', { mode: 'profile' }]]); // the next server's own profile call
+  session.type('/exit\r');
+  expect(await session.exit).toBe(0);
+});
+
+/**
+ * The first prompt may be drawn before the profile's answer arrives, and nothing redraws it: /clear draws a new one,
+ * a few times a second for up to 5 s, until one shows `expected`. What the last /clear printed.
+ */
+async function promptsUntil(session: PtySession, expected: string): Promise<string> {
+  let printed = '';
+  for (let attempt = 0; attempt < 25 && !printed.includes(expected); attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    const from = session.text().length;
+    session.type('/clear\r');
+    await session.waitFor(/Conversation cleared\.\s*\n.*› /, { after: from });
+    printed = session.text().slice(from);
+  }
+  return printed;
+}

@@ -1,7 +1,7 @@
 // The terminal sanitiser (src/terminal/text.ts): every escape sequence, control and bidi override from untrusted text
 // is removed, printable text kept.
 import { test, expect } from 'vitest';
-import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal } from '../../../src/terminal/text.js';
+import { createStreamSanitizer, sanitizeForTerminal, oneLineForTerminal, printableAscii } from '../../../src/terminal/text.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -125,4 +125,11 @@ test('oneLineForTerminal strips OSC 52, a title change, a screen clear and bidi 
   const hostile = 'Ra\u001b]52;c;cm0gLXJmIH4=\u0007vi\u001b]0;owned\u0007 \u001b[2J\u001b[H\u202eKumar\u202c\nSecond line\r\tend';
   expect(oneLineForTerminal(hostile)).toBe('Ravi Kumar Second line end');
   expect(oneLineForTerminal(`  ${'x'.repeat(300)}  `)).toBe(`${'x'.repeat(199)}…`);
+});
+
+test('printableAscii turns every character outside ! to ~ into ? and cuts at max with …', () => {
+  expect(printableAscii('get_holdings', 12)).toBe('get_holdings');
+  expect(printableAscii('a b\u001b[2Jé\u202e', 20)).toBe('a?b?[2J??');
+  expect(printableAscii('abcdefgh', 5)).toBe('abcde…');
+  expect(printableAscii('', 5)).toBe('');
 });
