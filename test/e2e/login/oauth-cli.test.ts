@@ -142,16 +142,16 @@ test('after kite-chat login on the OAuth server, the REPL names the account in i
 });
 
 /**
- * The first prompt may be drawn before the profile's answer arrives, and nothing redraws it: /clear draws a new one,
- * a few times a second for up to 5 s, until one shows `expected`. What the last /clear printed.
+ * The first prompt may be drawn before the profile's answer arrives, and nothing redraws it: an empty line draws a new
+ * one (and does nothing else), a few times a second for up to 5 s, until one shows `expected`. What the last one printed.
  */
 async function promptsUntil(session: PtySession, expected: string): Promise<string> {
   let printed = '';
   for (let attempt = 0; attempt < 25 && !printed.includes(expected); attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
     const from = session.text().length;
-    session.type('/clear\r');
-    await session.waitFor(/Conversation cleared\.\s*\n.*› /, { after: from });
+    session.type('\r');
+    await session.waitFor(/\n[^\n]*kite \([^)]*\) › $/, { after: from });
     printed = session.text().slice(from);
   }
   return printed;
