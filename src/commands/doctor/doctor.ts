@@ -13,7 +13,7 @@ import { checkMcp } from './mcp-checks.js';
 import { checkModel } from './model-checks.js';
 import { findLocalModelServer, localServerSuggestion, type LocalModelServer } from '../../model/local-model-probe.js';
 import { OPENAI_BASE_URL } from '../../model/model-errors.js';
-import { redactLink } from '../../redact.js';
+import { keySecrets, redactLink } from '../../redact.js';
 import type { Store } from '../../store.js';
 import type { Ui } from '../../terminal/ui.js';
 import { CHECK_ORDER, createReport, type Check } from './report.js';
@@ -29,7 +29,7 @@ interface DoctorDeps {
 }
 
 export async function runDoctor(config: Config, deps: DoctorDeps): Promise<number> {
-  const report = createReport(deps.stdout, { json: config.json, secrets: config.apiKey === undefined ? [] : [config.apiKey] });
+  const report = createReport(deps.stdout, { json: config.json, secrets: keySecrets(config.apiKey) });
   const configCheck = await checkConfig(config, deps.localModelServers);
   report.add(configCheck);
   await checkMcp(config, { add: report.add, ui: deps.ui, store: deps.store });

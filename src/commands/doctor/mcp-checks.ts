@@ -1,8 +1,8 @@
 /**
  * The MCP checks of `kite-chat doctor`: `mcp-server` (a new session: transport, the server's name and version, the
  * protocol), `tools` (read and write counts, and what changed since the list saved last, which stays as it was), and
- * `login` (who is logged in, on the saved session when there is one, with its age). Reads only: `get_profile` is the
- * one tool called, never `login`; saved OAuth tokens are used, but no authorization is started and no browser opened.
+ * `login` (who is logged in, on the saved session when there is one, with its age). Reads only: the server's profile
+ * call (`get_profile`, or the next server's `portfolio` profile) is the one tool called, never `login`; saved OAuth tokens are used, but no authorization is started and no browser opened.
  */
 import type { Config } from '../../config/resolve.js';
 import { CliError, LoginRequiredError } from '../../errors.js';
@@ -122,7 +122,7 @@ async function loginCheck(
   if (saved === undefined) {
     const userName = await profileName(session, probe, toolTimeoutMs);
     if (userName !== undefined) return { name: 'login', status: 'ok', detail: `logged in as ${userName}` };
-    return { name: 'login', status: 'warn', detail: notLoggedIn(config) };
+    return { name: 'login', status: 'warn', detail: notLoggedIn(config, session.transportKind) };
   }
   const age = `saved session ${duration(now - saved.createdAt)} old`;
   let resumed: McpSession;
@@ -151,8 +151,8 @@ async function profileName(session: McpSession, probe: ProfileCall, timeoutMs: n
   }
 }
 
-function notLoggedIn(config: Config): string {
-  if (!config.url.pathname.endsWith('/sse')) return `not logged in: run \`${loginCommand(config)}\` (one browser login lasts 12 h)`;
+function notLoggedIn(config: Config, transport: McpSession['transportKind']): string {
+  if (transport === 'streamable-http') return `not logged in: run \`${loginCommand(config)}\` (one browser login lasts 12 h)`;
   return 'not logged in: over /sse every run logs in anew, and kite-chat shows the login link when a question needs it; '
     + `to log in once a day, use a /mcp URL and run \`kite-chat login --url ${config.url.origin}/mcp\``;
 }
